@@ -1,0 +1,43 @@
+# Two commands do everything on a fresh clone: `make run` and `make test`.
+# Both create the virtual environment from uv.lock first; only Python 3.11 and make
+# are assumed. uv itself is bootstrapped into .tools/ with pip, pinned.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install run test lint format ui clean
+
+$(UV):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required: run make PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.installed
+
+## run: generate the sample (if no extracts are given), load, build, print the KPIs
+run: install
+	$(BIN)/salesperf run $(if $(EXTRACTS),--extracts $(EXTRACTS))
+
+## test: lint, then the whole pytest suite (unit, loader, dbt unit tests, end to end)
+test: install lint
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src orchestration tests
+	$(BIN)/ruff format --check src orchestration tests
+
+format: install
+	$(BIN)/ruff check --fix src orchestration tests
+	$(BIN)/ruff format src orchestration tests
+
+clean:
+	rm -rf $(VENV) $(TOOLS) target warehouse data

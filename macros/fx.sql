@@ -1,0 +1,26 @@
+{#- Money in the reporting currency (kpis.md, "Money"): an empty currency is already the
+    reporting currency; any other converts with the latest rate on or before `on_date`.
+    `fx` is the alias of a left join made with fx_join(). A needed rate that does not
+    exist yields NULL here and fails the fx tests: never a silent zero. -#}
+
+{% macro fx_join(fx, currency, on_date) -%}
+    left join {{ ref('int_fx_rates__ranged') }} as {{ fx }}
+        on {{ fx }}.currency = {{ currency }}
+        and {{ on_date }} >= {{ fx }}.valid_from
+        and {{ on_date }} < {{ fx }}.valid_to
+{%- endmacro %}
+
+{% macro in_reporting_currency(amount, currency, fx) -%}
+    case
+        when {{ currency }} is null or {{ currency }} = '{{ var("reporting_currency") }}'
+            then cast({{ amount }} as double)
+        else cast({{ amount }} as double) * {{ fx }}.rate_to_reporting
+    end
+{%- endmacro %}
+
+{% macro fx_rate_missing(amount, currency, fx) -%}
+    ({{ amount }} is not null
+        and {{ currency }} is not null
+        and {{ currency }} != '{{ var("reporting_currency") }}'
+        and {{ fx }}.rate_to_reporting is null)
+{%- endmacro %}

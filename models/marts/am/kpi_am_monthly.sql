@@ -1,0 +1,111 @@
+-- One row per AM per month (kpis.md, AM): the book they own at month end, its growth
+-- over the accounts' life, expansion won and net revenue retention.
+with role_months as (select * from {{ ref('int_users__role_months') }}),
+account_months as (select * from {{ ref('fct_account_values_monthly') }}),
+opportunities as (select * from {{ ref('fct_opportunities') }}),
+deliveries as (select * from {{ ref('int_crm__deliveries') }}),
+
+spine as (
+    select distinct user_id as am_user_id, month_start as month
+    from role_months
+    where role = 'AM'
+),
+
+books as (
+    select
+        spine.am_user_id,
+        spine.month,
+        count(account_months.account_id) as accounts_owned,
+        coalesce(sum(account_months.value_at_month_end), 0) as portfolio_value,
+        coalesce(sum(account_months.initial_value), 0) as initial_portfolio_value
+    from spine
+    left join account_months
+        on spine.am_user_id = account_months.owner_user_id
+        and spine.month = account_months.month
+    group by spine.am_user_id, spine.month
+),
+
+retention as (
+    -- the accounts in the AM's book at the end of last month with value above zero,
+    -- followed to this month's end whoever owns them now
+    select
+        spine.am_user_id,
+        spine.month,
+        count(account_months.account_id) as retention_base_accounts,
+        coalesce(sum(account_months.value_at_prev_month_end), 0) as starting_portfolio_value,
+        coalesce(sum(account_months.value_at_month_end), 0) as retained_portfolio_value,
+        count(case when account_months.value_at_month_end = 0 then 1 end) as churned_accounts
+    from spine
+    left join account_months
+        on spine.am_user_id = account_months.prev_owner_user_id
+        and spine.month = account_months.month
+        and account_months.value_at_prev_month_end > 0
+    group by spine.am_user_id, spine.month
+),
+
+expansion as (
+    select
+        spine.am_user_id,
+        spine.month,
+        {{ sum_known('upsells.won_amount', 'upsells.opportunity_id is not null') }}
+            as expansion_amount
+    from spine
+    left join account_months
+        on spine.am_user_id = account_months.owner_user_id
+        and spine.month = account_months.month
+    left join opportunities as upsells
+        on account_months.account_id = upsells.account_id
+        and account_months.month = upsells.close_month
+        and upsells.is_won
+        and upsells.opportunity_type = 'upsell'
+    group by spine.am_user_id, spine.month
+),
+
+joined as (
+    select
+        spine.am_user_id,
+        spine.month,
+        books.accounts_owned,
+        -- ownership needs accounts, value needs contracts: unknown without either
+        case when deliveries.has_accounts and deliveries.has_contracts
+                then books.portfolio_value end as portfolio_value,
+        case when deliveries.has_accounts and deliveries.has_contracts
+                then books.initial_portfolio_value end as initial_portfolio_value,
+        case when deliveries.has_accounts and deliveries.has_opportunities
+                then expansion.expansion_amount end as expansion_amount,
+        case when deliveries.has_accounts and deliveries.has_contracts
+                then retention.retention_base_accounts end as retention_base_accounts,
+        case when deliveries.has_accounts and deliveries.has_contracts
+                then retention.starting_portfolio_value end as starting_portfolio_value,
+        case when deliveries.has_accounts and deliveries.has_contracts
+                then retention.retained_portfolio_value end as retained_portfolio_value,
+        case when deliveries.has_accounts and deliveries.has_contracts
+                then retention.churned_accounts end as churned_accounts
+    from spine
+    cross join deliveries
+    inner join books using (am_user_id, month)
+    inner join retention using (am_user_id, month)
+    inner join expansion using (am_user_id, month)
+),
+
+final as (
+    select
+        am_user_id,
+        month,
+        accounts_owned,
+        cast(portfolio_value as double) as portfolio_value,
+        cast(initial_portfolio_value as double) as initial_portfolio_value,
+        cast(portfolio_value - initial_portfolio_value as double) as portfolio_growth,
+        {{ safe_divide('portfolio_value - initial_portfolio_value', 'initial_portfolio_value') }}
+            as upsell_rate,
+        cast(expansion_amount as double) as expansion_amount,
+        retention_base_accounts,
+        cast(starting_portfolio_value as double) as starting_portfolio_value,
+        cast(retained_portfolio_value as double) as retained_portfolio_value,
+        {{ safe_divide('retained_portfolio_value', 'starting_portfolio_value') }}
+            as net_revenue_retention,
+        churned_accounts
+    from joined
+)
+
+select * from final

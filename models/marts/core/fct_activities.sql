@@ -1,0 +1,70 @@
+-- Activities at their natural grain, with the role and team the owner held when the
+-- activity happened (a call counts for the caller's team as of the call).
+-- Incremental: each run re-reads the activities loaded since the last run, plus a
+-- lookback window by occurred_at for late changes to a rep's role or team history.
+-- depends_on: {{ source('crm', 'activities') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='activity_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook="
+            delete from {{ this }}
+            where activity_id in (
+                select activity_id from {{ source('crm', 'activities') }} where is_deleted
+            )
+            and activity_id not in (select activity_id from {{ ref('stg_crm__activities') }})
+        ",
+    )
+}}
+
+with activities as (select * from {{ ref('stg_crm__activities') }}),
+users as (select * from {{ ref('int_users__versioned') }}),
+
+{% if is_incremental() %}
+watermark as (
+    select
+        max(_loaded_at) as loaded_until,
+        {{ dbt.dateadd('day', -var('activities_lookback_days'), 'max(occurred_at)') }}
+            as reprocess_from
+    from {{ this }}
+),
+
+changed as (
+    select activities.*
+    from activities
+    cross join watermark
+    where activities._loaded_at > watermark.loaded_until
+        or activities.occurred_at >= watermark.reprocess_from
+),
+{% else %}
+changed as (
+    select * from activities
+),
+{% endif %}
+
+with_owner as (
+    select
+        changed.activity_id,
+        changed.activity_type,
+        changed.owner_user_id,
+        users.role as owner_role,
+        coalesce(users.team_id, 'unassigned') as owner_team_id,
+        changed.occurred_at,
+        {{ local_date('changed.occurred_at') }} as activity_date,
+        {{ month_of('changed.occurred_at') }} as activity_month,
+        changed.duration_seconds,
+        changed.outcome,
+        changed.lead_id,
+        changed.opportunity_id,
+        changed.account_id,
+        changed.activity_type = 'call' as is_call,
+        changed._loaded_at
+    from changed
+    left join users
+        on changed.owner_user_id = users.user_id
+        and {{ in_force('users', 'changed.occurred_at') }}
+)
+
+select * from with_owner

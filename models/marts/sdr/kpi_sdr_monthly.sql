@@ -1,0 +1,130 @@
+-- One row per SDR per month (kpis.md, SDR). Every ratio ships with its numerator and
+-- denominator so roll-ups recompute it from sums.
+with role_months as (select * from {{ ref('int_users__role_months') }}),
+months as (select * from {{ ref('int_months') }}),
+handoffs as (select * from {{ ref('fct_lead_handoffs') }}),
+activities as (select * from {{ ref('fct_activities') }}),
+opportunities as (select * from {{ ref('fct_opportunities') }}),
+deliveries as (select * from {{ ref('int_crm__deliveries') }}),
+
+sdr_months as (
+    -- held the SDR role on some day of the month while employed, or sourced an
+    -- opportunity created or won in the month
+    select user_id as sdr_user_id, month_start as month from role_months where role = 'SDR'
+    union
+    select sourcing_sdr_user_id, created_month from opportunities
+    where sourcing_sdr_user_id is not null
+    union
+    select sourcing_sdr_user_id, close_month from opportunities
+    where sourcing_sdr_user_id is not null and is_won
+),
+
+spine as (
+    select sdr_months.*
+    from sdr_months
+    inner join months on sdr_months.month = months.month_start
+),
+
+handoffs_sent as (
+    select
+        spine.sdr_user_id,
+        spine.month,
+        count(handoffs.handoff_id) as leads_sent,
+        count(case when handoffs.is_qualified_at_send then 1 end) as qualified_leads_sent,
+        count(case when handoffs.is_accepted then 1 end) as handoffs_accepted,
+        count(case when handoffs.is_rejected then 1 end) as handoffs_rejected
+    from spine
+    left join handoffs
+        on spine.sdr_user_id = handoffs.sdr_user_id
+        and spine.month = handoffs.sent_month
+    group by spine.sdr_user_id, spine.month
+),
+
+calls_made as (
+    -- only the calls made while the user was an SDR
+    select
+        spine.sdr_user_id,
+        spine.month,
+        count(activities.activity_id) as calls
+    from spine
+    left join activities
+        on spine.sdr_user_id = activities.owner_user_id
+        and spine.month = activities.activity_month
+        and activities.is_call
+        and activities.owner_role = 'SDR'
+    group by spine.sdr_user_id, spine.month
+),
+
+sourced_pipeline as (
+    select
+        spine.sdr_user_id,
+        spine.month,
+        {{ sum_known('opportunities.pipeline_amount', 'opportunities.opportunity_id is not null') }}
+            as sourced_pipeline_amount
+    from spine
+    left join opportunities
+        on spine.sdr_user_id = opportunities.sourcing_sdr_user_id
+        and spine.month = opportunities.created_month
+    group by spine.sdr_user_id, spine.month
+),
+
+sourced_won as (
+    select
+        spine.sdr_user_id,
+        spine.month,
+        {{ sum_known('opportunities.won_amount', 'opportunities.opportunity_id is not null') }}
+            as sourced_won_amount
+    from spine
+    left join opportunities
+        on spine.sdr_user_id = opportunities.sourcing_sdr_user_id
+        and spine.month = opportunities.close_month
+        and opportunities.is_won
+    group by spine.sdr_user_id, spine.month
+),
+
+joined as (
+    select
+        spine.sdr_user_id,
+        spine.month,
+        -- an entity never delivered is unknown, not zero
+        case when deliveries.has_lead_handoffs then handoffs_sent.leads_sent end as leads_sent,
+        case when deliveries.has_lead_handoffs then handoffs_sent.qualified_leads_sent end
+            as qualified_leads_sent,
+        case when deliveries.has_activities then calls_made.calls end as calls,
+        case when deliveries.has_lead_handoffs then handoffs_sent.handoffs_accepted end
+            as handoffs_accepted,
+        case when deliveries.has_lead_handoffs then handoffs_sent.handoffs_rejected end
+            as handoffs_rejected,
+        case when deliveries.has_opportunities then sourced_pipeline.sourced_pipeline_amount end
+            as sourced_pipeline_amount,
+        case when deliveries.has_opportunities then sourced_won.sourced_won_amount end
+            as sourced_won_amount
+    from spine
+    cross join deliveries
+    inner join handoffs_sent using (sdr_user_id, month)
+    inner join calls_made using (sdr_user_id, month)
+    inner join sourced_pipeline using (sdr_user_id, month)
+    inner join sourced_won using (sdr_user_id, month)
+),
+
+final as (
+    select
+        sdr_user_id,
+        month,
+        leads_sent,
+        qualified_leads_sent,
+        {{ safe_divide('qualified_leads_sent', 'leads_sent') }} as qualified_lead_rate,
+        calls,
+        {{ safe_divide('qualified_leads_sent', 'calls') }} as qualification_efficiency,
+        handoffs_accepted,
+        handoffs_rejected,
+        handoffs_accepted + handoffs_rejected as handoffs_decided,
+        {{ safe_divide('handoffs_accepted', 'handoffs_accepted + handoffs_rejected') }}
+            as acceptance_rate,
+        cast(sourced_pipeline_amount as double) as sourced_pipeline_amount,
+        cast(sourced_won_amount as double) as sourced_won_amount,
+        '{{ var("qualification_ruleset") }}' as qualification_ruleset
+    from joined
+)
+
+select * from final

@@ -1,0 +1,32 @@
+with source as (
+    select * from {{ source('crm', 'contracts') }}
+),
+
+latest as (
+    -- extracts are upserts: the newest live version of each record
+    {{ latest_version('source', ['contract_id']) }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        contract_id,
+        account_id,
+        opportunity_id,
+        ---------- attributes
+        currency,
+        ---------- numerics
+        annual_value,
+        ---------- dates and timestamps
+        start_date,
+        end_date,
+        ---------- lineage: which delivery this version came from
+        updated_at,
+        _batch_id,
+        _row_number,
+        _loaded_at,
+        _extra
+    from latest
+)
+
+select * from renamed

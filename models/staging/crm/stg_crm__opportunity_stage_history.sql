@@ -1,0 +1,27 @@
+with source as (
+    select * from {{ source('crm', 'opportunity_stage_history') }}
+),
+
+latest as (
+    -- extracts are upserts: the newest live version of each record
+    {{ latest_version('source', ['opportunity_id', 'entered_at']) }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        opportunity_id,
+        ---------- attributes
+        stage,
+        ---------- dates and timestamps
+        entered_at,
+        ---------- lineage: which delivery this version came from
+        updated_at,
+        _batch_id,
+        _row_number,
+        _loaded_at,
+        _extra
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,32 @@
+with source as (
+    select * from {{ source('crm', 'users') }}
+),
+
+latest as (
+    -- extracts are upserts: the newest live version of each record
+    {{ latest_version('source', ['user_id']) }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        user_id,
+        team_id,
+        manager_id as manager_user_id,
+        ---------- attributes
+        full_name,
+        email,
+        role,
+        ---------- dates and timestamps
+        hire_date,
+        termination_date,
+        ---------- lineage: which delivery this version came from
+        updated_at,
+        _batch_id,
+        _row_number,
+        _loaded_at,
+        _extra
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,193 @@
+"""`salesperf`: the one console script. Every step is a plain function Dagster can call.
+
+Failures print one line on stderr and exit non-zero; a traceback means a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from salesperf.errors import UserError
+from salesperf.settings import Settings, load_settings
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_generate(args: argparse.Namespace, settings: Settings) -> None:
+    from salesperf.generate import GeneratorConfig, generate
+
+    base = GeneratorConfig.for_scale(args.scale) if args.scale else GeneratorConfig()
+    cfg = GeneratorConfig(
+        seed=args.seed,
+        reps=args.reps or base.reps,
+        months=args.months,
+        start=args.start,
+        delta_days=args.delta_days,
+        file_format=args.format,
+    )
+    out = args.out or settings.landing / f"sample-seed{cfg.seed}"
+    started = time.perf_counter()
+    counts = generate(cfg, out, progress=say)
+    total = sum(counts.values())
+    say(
+        f"generated {total:,} rows ({counts.get('activities', 0):,} activities) "
+        f"in {time.perf_counter() - started:.1f}s -> {out}"
+    )
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> None:
+    load(Path(args.path), settings)
+
+
+def load(path: Path, settings: Settings) -> None:
+    from salesperf.load import load_path
+
+    started = time.perf_counter()
+    results = load_path(settings.warehouse, path, progress=say)
+    loaded = sum(r.loaded for r in results)
+    quarantined = sum(r.quarantined for r in results)
+    say(
+        f"loaded {loaded:,} rows, quarantined {quarantined:,} "
+        f"in {time.perf_counter() - started:.1f}s -> {settings.warehouse}"
+    )
+    if quarantined:
+        say("  quarantined rows and their reasons: table raw._quarantine")
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> None:
+    from salesperf.build import build
+
+    started = time.perf_counter()
+    build(settings, full_refresh=args.full_refresh, as_of_date=args.as_of, select=args.select)
+    say(f"dbt build finished in {time.perf_counter() - started:.1f}s")
+
+
+def cmd_kpis(args: argparse.Namespace, settings: Settings) -> None:
+    from salesperf.report import kpi_report
+
+    print(kpi_report(settings.warehouse, month=args.month, top=args.top))
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
+    """Everything: generate the default sample when no extracts are given, load, build, report."""
+    from salesperf.build import build
+    from salesperf.generate import GeneratorConfig, generate
+    from salesperf.report import kpi_report
+
+    started = time.perf_counter()
+    extracts = Path(args.extracts) if args.extracts else None
+    if extracts is None:
+        cfg = GeneratorConfig(seed=args.seed)
+        extracts = settings.landing / f"sample-seed{cfg.seed}"
+        if not extracts.exists():
+            say(f"no --extracts given: generating the default sample into {extracts}")
+            generate(cfg, extracts, progress=say)
+        else:
+            say(f"no --extracts given: using the sample already in {extracts}")
+    say("loading extracts")
+    load(extracts, settings)
+    say("building the dbt project (staging, facts, KPI marts, tests)")
+    build(settings, full_refresh=args.full_refresh, as_of_date=args.as_of)
+    print(kpi_report(settings.warehouse))
+    say(f"done in {time.perf_counter() - started:.1f}s; warehouse: {settings.warehouse}")
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _positive(kind: type):
+    def parse(value: str):
+        try:
+            number = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+        if number <= 0:
+            raise argparse.ArgumentTypeError(f"{value!r} must be above zero")
+        return number
+
+    return parse
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="salesperf",
+        description="Sales-performance warehouse: CRM extracts -> DuckDB -> dbt KPI marts.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write realistic sample extract batches")
+    g.add_argument("--out", type=Path, help="output folder (default: data/landing/sample-seedN)")
+    g.add_argument("--seed", type=int, default=7)
+    g.add_argument("--reps", type=_positive(int), help="number of reps (default 60)")
+    g.add_argument("--scale", type=_positive(float), help="size multiplier: 1 = 60 reps")
+    g.add_argument("--months", type=_positive(int), default=12)
+    g.add_argument("--start", type=_date, default=date(2025, 1, 1))
+    g.add_argument("--delta-days", type=int, default=5, help="daily delta batches at the end")
+    g.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    g.set_defaults(func=cmd_generate)
+
+    ld = sub.add_parser("load", help="load extract batches into the raw layer")
+    ld.add_argument("path", help="a batch folder, or a folder of batch folders")
+    ld.set_defaults(func=cmd_load)
+
+    b = sub.add_parser("build", help="dbt build: staging, facts, KPI marts and their tests")
+    b.add_argument("--full-refresh", action="store_true")
+    b.add_argument("--as-of", help="compute the marts as of this date (YYYY-MM-DD)")
+    b.add_argument("--select", help="dbt node selection")
+    b.set_defaults(func=cmd_build)
+
+    r = sub.add_parser("run", help="everything: (generate,) load, build, print the KPIs")
+    r.add_argument("--extracts", help="your extract batches (default: the generated sample)")
+    r.add_argument("--seed", type=int, default=7, help="seed of the default sample")
+    r.add_argument("--full-refresh", action="store_true")
+    r.add_argument("--as-of", help="compute the marts as of this date (YYYY-MM-DD)")
+    r.set_defaults(func=cmd_run)
+
+    k = sub.add_parser("kpis", help="print the latest complete month's KPIs and top reps")
+    k.add_argument("--month", help="YYYY-MM (default: the latest complete month)")
+    k.add_argument("--top", type=_positive(int), default=3)
+    k.set_defaults(func=cmd_kpis)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from salesperf.build import BuildFailed
+
+    try:
+        args.func(args, load_settings())
+    except UserError as exc:
+        say(f"error: {exc}")
+        return 2
+    except BuildFailed as exc:
+        say(f"error: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        say("interrupted")
+        return 130
+    except OSError as exc:
+        say(f"error: {exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": "))
+        return 2
+    except Exception as exc:  # a DuckDB lock or I/O fault is still one clear line
+        import duckdb
+
+        if isinstance(exc, duckdb.IOException):
+            say(f"error: {exc} (is another salesperf or dagster process using the warehouse?)")
+            return 1
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
