@@ -43,10 +43,12 @@ closed as (
         count(case when opportunities.is_won then 1 end) as deals_won,
         count(case when opportunities.is_lost then 1 end) as deals_lost,
         {{ sum_known('opportunities.won_amount', 'opportunities.is_won') }} as bookings_amount,
-        coalesce(sum(case when opportunities.is_won then opportunities.sales_cycle_days end), 0)
-            as sales_cycle_days_total,
+        cast(coalesce(
+            sum(case when opportunities.is_won then opportunities.sales_cycle_days end), 0
+        ) as bigint) as sales_cycle_days_total,
         count(opportunities.opportunity_id) as opportunities_closed,
-        coalesce(sum(opportunities.calls_logged), 0) as calls_on_closed_opportunities
+        cast(coalesce(sum(opportunities.calls_logged), 0) as bigint)
+            as calls_on_closed_opportunities
     from spine
     left join opportunities
         on spine.ae_user_id = opportunities.owner_user_id

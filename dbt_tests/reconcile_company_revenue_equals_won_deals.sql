@@ -1,0 +1,28 @@
+-- Company revenue over the period is every won amount closed in the period, and equals
+-- the AE bookings plus the deals owned by users who were never AEs.
+with won as (
+    select sum(won_amount) as amount
+    from {{ ref('fct_opportunities') }} as opportunities
+    inner join {{ ref('int_months') }} as months on opportunities.close_month = months.month_start
+    where opportunities.is_won
+),
+
+company as (select sum(revenue) as amount from {{ ref('kpi_company_monthly') }}),
+
+ae as (select sum(bookings_amount) as amount from {{ ref('kpi_ae_monthly') }}),
+
+never_ae as (
+    select sum(won_amount) as amount
+    from {{ ref('fct_opportunities') }} as opportunities
+    inner join {{ ref('int_months') }} as months on opportunities.close_month = months.month_start
+    where opportunities.is_won and not opportunities.is_owner_ever_ae
+)
+
+select company.amount as company_revenue, won.amount as won_amount
+from company
+cross join won
+cross join ae
+cross join never_ae
+where abs(coalesce(company.amount, 0) - coalesce(won.amount, 0)) > 0.01
+    or abs(coalesce(company.amount, 0) - coalesce(ae.amount, 0) - coalesce(never_ae.amount, 0))
+    > 0.01

@@ -1,0 +1,26 @@
+-- Every additive team measure sums to the company figure of the month: no work is lost
+-- or double-counted by team attribution ('unassigned' included).
+{% set additive = ['deals_won', 'deals_lost', 'sales_cycle_days_total', 'opportunities_created',
+                   'opportunities_won_to_date', 'leads_created', 'leads_converted',
+                   'opportunities_closed', 'calls_on_closed_opportunities', 'calls',
+                   'new_customers'] %}
+with teams as (
+    select
+        month,
+        sum(revenue) as revenue,
+        {%- for m in additive %}
+        sum({{ m }}) as {{ m }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ ref('kpi_team_monthly') }}
+    group by month
+),
+
+company as (select * from {{ ref('kpi_company_monthly') }})
+
+select company.month
+from company
+left join teams on company.month = teams.month
+where abs(coalesce(company.revenue, 0) - coalesce(teams.revenue, 0)) > 0.01
+    {%- for m in additive %}
+    or coalesce(company.{{ m }}, -1) != coalesce(teams.{{ m }}, -1)
+    {%- endfor %}
