@@ -233,6 +233,9 @@ def _org(cfg: GeneratorConfig, rng: np.random.Generator, sink: Sink) -> Org:
     move_day = np.full(n, never)
     veteran_sdr = (role == 1) & (hire_day < -180)
     promoted = veteran_sdr & (rng.random(n) < 0.25)
+    if veteran_sdr.any() and not promoted.any():
+        # role changes are part of what attribution must handle: always have one
+        promoted[np.nonzero(veteran_sdr)[0][np.argmax(skill[veteran_sdr])]] = True
     promo_day[promoted] = rng.integers(60, max(61, cfg.days - 60), promoted.sum())
     quitting = (role < 4) & ~promoted & (rng.random(n) < 0.08)
     term_day[quitting] = np.maximum(hire_day[quitting] + 90, rng.integers(30, cfg.days - 10))
@@ -266,7 +269,11 @@ def _org(cfg: GeneratorConfig, rng: np.random.Generator, sink: Sink) -> Org:
                 "team_id": team_v[mask] + 1,
                 "manager_id": np.where(role[mask] == 4, pd.NA, manager_of_team[team_v[mask]]),
                 "hire_date": _day(cfg, hire_day[mask]),
-                "termination_date": None if term is None else _day(cfg, term[mask]),
+                "termination_date": (
+                    np.full(mask.sum(), np.datetime64("NaT"), "datetime64[D]")
+                    if term is None
+                    else _day(cfg, term[mask])
+                ),
                 "updated_at": _ts(cfg, updated[mask]),
             }
         )

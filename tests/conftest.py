@@ -1,0 +1,29 @@
+"""Shared fixtures: every test gets its own warehouse file and landing folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from salesperf.settings import Settings, load_settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(
+        {
+            "SALESPERF_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+            "SALESPERF_LANDING": str(tmp_path / "landing"),
+        }
+    )
+
+
+def write_batch(folder: Path, files: dict[str, str], complete: bool = True) -> Path:
+    """Write CSV extracts (entity -> text) into a batch folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for entity, text in files.items():
+        (folder / f"{entity}.csv").write_text(text.strip() + "\n")
+    if complete:
+        (folder / "_SUCCESS").touch()
+    return folder

@@ -1,0 +1,56 @@
+"""Guards on the dbt project's shape: what BI tools and analysts rely on stays declared."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from salesperf.build import manifest_path, run_dbt
+from salesperf.settings import Settings
+
+KPI_MARTS = {
+    "kpi_sdr_monthly",
+    "kpi_ae_monthly",
+    "kpi_am_monthly",
+    "kpi_team_monthly",
+    "kpi_company_monthly",
+    "kpi_lead_source_monthly",
+    "kpi_handoff_rejection_reasons",
+}
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory) -> dict:
+    from salesperf.settings import load_settings
+
+    tmp = tmp_path_factory.mktemp("parse")
+    settings: Settings = load_settings({"SALESPERF_WAREHOUSE": str(tmp / "w.duckdb")})
+    run_dbt(settings, "parse")
+    return json.loads(manifest_path(settings).read_text())
+
+
+def test_every_kpi_mart_has_an_enforced_contract_and_described_columns(manifest):
+    models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    assert KPI_MARTS <= set(models)
+    for name in KPI_MARTS:
+        node = models[name]
+        assert node["config"]["contract"]["enforced"], name
+        assert node["description"], name
+        undocumented = [c for c, spec in node["columns"].items() if not spec.get("description")]
+        assert undocumented == [], name
+        assert all(spec.get("data_type") for spec in node["columns"].values()), name
+
+
+def test_every_kpi_mart_has_a_unit_test(manifest):
+    tested = {u["model"] for u in manifest["unit_tests"].values()}
+    assert tested >= KPI_MARTS
+
+
+def test_every_model_is_described_and_staging_mirrors_the_contract(manifest):
+    from salesperf.contract import ENTITIES
+
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    assert [m["name"] for m in models if not m["description"]] == []
+    staging = {m["name"] for m in models if m["name"].startswith("stg_crm__")}
+    assert staging == {f"stg_crm__{e}" for e in ENTITIES}
