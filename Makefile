@@ -34,6 +34,8 @@ test: install lint
 lint: install
 	$(BIN)/ruff check src orchestration tests
 	$(BIN)/ruff format --check src orchestration tests
+	@mkdir -p target
+	SALESPERF_WAREHOUSE=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models dbt_tests
 
 format: install
 	$(BIN)/ruff check --fix src orchestration tests

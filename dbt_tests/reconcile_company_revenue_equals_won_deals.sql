@@ -1,7 +1,7 @@
 -- Company revenue over the period is every won amount closed in the period, and equals
 -- the AE bookings plus the deals owned by users who were never AEs.
 with won as (
-    select sum(won_amount) as amount
+    select sum(opportunities.won_amount) as amount
     from {{ ref('fct_opportunities') }} as opportunities
     inner join {{ ref('int_months') }} as months on opportunities.close_month = months.month_start
     where opportunities.is_won
@@ -12,13 +12,15 @@ company as (select sum(revenue) as amount from {{ ref('kpi_company_monthly') }})
 ae as (select sum(bookings_amount) as amount from {{ ref('kpi_ae_monthly') }}),
 
 never_ae as (
-    select sum(won_amount) as amount
+    select sum(opportunities.won_amount) as amount
     from {{ ref('fct_opportunities') }} as opportunities
     inner join {{ ref('int_months') }} as months on opportunities.close_month = months.month_start
     where opportunities.is_won and not opportunities.is_owner_ever_ae
 )
 
-select company.amount as company_revenue, won.amount as won_amount
+select
+    company.amount as company_revenue,
+    won.amount as won_amount
 from company
 cross join won
 cross join ae

@@ -7,10 +7,10 @@
 with teams as (
     select
         month,
-        sum(revenue) as revenue,
-        {%- for m in additive %}
-        sum({{ m }}) as {{ m }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {% for m in additive -%}
+            sum({{ m }}) as {{ m }},
+        {% endfor -%}
+        sum(revenue) as revenue
     from {{ ref('kpi_team_monthly') }}
     group by month
 ),
@@ -22,5 +22,5 @@ from company
 left join teams on company.month = teams.month
 where abs(coalesce(company.revenue, 0) - coalesce(teams.revenue, 0)) > 0.01
     {%- for m in additive %}
-    or coalesce(company.{{ m }}, -1) != coalesce(teams.{{ m }}, -1)
+        or coalesce(company.{{ m }}, -1) != coalesce(teams.{{ m }}, -1)
     {%- endfor %}

@@ -6,8 +6,8 @@ select
 {%- for entity in ['users', 'teams', 'accounts', 'leads', 'activities', 'lead_handoffs',
                    'opportunities', 'opportunity_stage_history', 'contracts', 'goals',
                    'costs', 'coaching_sessions', 'contests', 'fx_rates'] %}
-    coalesce(bool_or(entity = '{{ entity }}'), false) as has_{{ entity }}
-    {{- ',' if not loop.last }}
+        coalesce(bool_or(entity = '{{ entity }}'), false) as has_{{ entity }}
+        {{- ',' if not loop.last }}
 {%- endfor %}
 from manifest
 where status = 'loaded'

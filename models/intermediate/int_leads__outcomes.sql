@@ -15,7 +15,8 @@ sent as (
 ),
 
 converted as (
-    select distinct lead_id from opportunities where lead_id is not null
+    select distinct lead_id from opportunities
+    where lead_id is not null
 )
 
 select

@@ -4,8 +4,9 @@ with period as (select * from {{ ref('int_reporting_period') }}),
 numbers as ({{ integers(3) }}),
 
 months as (
-    select cast({{ dbt.dateadd('month', 'numbers.n', 'period.first_month') }} as date)
-        as month_start
+    select
+        cast({{ dbt.dateadd('month', 'numbers.n', 'period.first_month') }} as date)
+            as month_start
     from period
     cross join numbers
     where {{ dbt.dateadd('month', 'numbers.n', 'period.first_month') }} <= period.as_of_month

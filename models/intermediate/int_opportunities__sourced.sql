@@ -5,7 +5,8 @@ with opportunities as (select * from {{ ref('stg_crm__opportunities') }}),
 handoffs as (select * from {{ ref('stg_crm__lead_handoffs') }}),
 
 accepted as (
-    select * from handoffs where decision = 'accepted'
+    select * from handoffs
+    where decision = 'accepted'
 ),
 
 named_by_opportunity as (

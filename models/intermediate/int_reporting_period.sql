@@ -16,7 +16,8 @@ event_days as (
     select {{ local_date('created_at') }} from opportunities
     union all
     -- open deals carry an expected close date in the future: only real closes count
-    select close_date from opportunities where is_closed
+    select close_date from opportunities
+    where is_closed
 ),
 
 bounds as (

@@ -9,17 +9,21 @@ account_deliveries as (select * from {{ source('crm', 'accounts') }}),
 activities as (select * from {{ ref('fct_activities') }}),
 
 ever_ae as (
-    select distinct user_id from users where role = 'AE'
+    select distinct user_id from users
+    where role = 'AE'
 ),
 
 deleted_accounts as (
     -- delivered, but not live: a deleted account is never a customer
-    select distinct account_id from account_deliveries
-    where account_id not in (select account_id from accounts)
+    select distinct account_deliveries.account_id
+    from account_deliveries
+    where account_deliveries.account_id not in (select accounts.account_id from accounts)
 ),
 
 calls as (
-    select opportunity_id, count(*) as calls_logged
+    select
+        opportunity_id,
+        count(*) as calls_logged
     from activities
     where is_call and opportunity_id is not null
     group by opportunity_id
@@ -39,10 +43,12 @@ converted as (
         {{ in_reporting_currency('dated.amount', 'dated.currency', 'fx_created') }}
             as pipeline_amount,
         case when dated.is_closed then
-            {{ in_reporting_currency('dated.amount', 'dated.currency', 'fx_closed') }}
+                {{ in_reporting_currency('dated.amount', 'dated.currency', 'fx_closed') }}
         end as closed_amount,
         {{ fx_rate_missing('dated.amount', 'dated.currency', 'fx_created') }}
-        or (dated.is_closed and {{ fx_rate_missing('dated.amount', 'dated.currency', 'fx_closed') }})
+        or (
+            dated.is_closed and {{ fx_rate_missing('dated.amount', 'dated.currency', 'fx_closed') }}
+        )
             as is_fx_rate_missing
     from dated
     {{ fx_join('fx_created', 'dated.currency', 'dated.created_date') }}
@@ -55,7 +61,9 @@ final as (
         converted.opportunity_type,
         converted.account_id,
         case
-            when converted.account_id not in (select account_id from deleted_accounts)
+            when converted.account_id not in (
+                    select deleted_accounts.account_id from deleted_accounts
+                )
                 then converted.account_id
         end as customer_account_id,
         converted.owner_user_id,

@@ -23,5 +23,5 @@ select
     stage_number,
     entered_at,
     left_at,
-    {{ dbt.datediff('entered_at', 'left_at', 'day') }} as days_in_stage
+    {{ dbt.datediff('entered_at', 'left_at', 'day') }} as days_in_stage  -- noqa: LT05
 from sequenced

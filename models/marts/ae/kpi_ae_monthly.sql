@@ -9,15 +9,29 @@ deliveries as (select * from {{ ref('int_crm__deliveries') }}),
 ae_months as (
     -- held the AE role on some day of the month while employed, or was ever an AE and
     -- owns an opportunity created or closed in the month
-    select user_id as ae_user_id, month_start as month from role_months where role = 'AE'
+    select
+        user_id as ae_user_id,
+        month_start as month
+    from role_months
+    where role = 'AE'
     union
-    select owner_user_id, created_month from opportunities where is_owner_ever_ae
+    select
+        owner_user_id,
+        created_month
+    from opportunities
+    where is_owner_ever_ae
     union
-    select owner_user_id, close_month from opportunities where is_owner_ever_ae and is_closed
+    select
+        owner_user_id,
+        close_month
+    from opportunities
+    where is_owner_ever_ae and is_closed
 ),
 
 spine as (
-    select ae_months.*, months.month_end
+    select
+        ae_months.*,
+        months.month_end
     from ae_months
     inner join months on ae_months.month = months.month_start
 ),
@@ -31,8 +45,8 @@ worked as (
     from spine
     left join opportunities
         on spine.ae_user_id = opportunities.owner_user_id
-        and opportunities.created_date <= spine.month_end
-        and (not opportunities.is_closed or opportunities.close_date >= spine.month)
+        and spine.month_end >= opportunities.created_date
+        and (not opportunities.is_closed or spine.month <= opportunities.close_date)
     group by spine.ae_user_id, spine.month
 ),
 

@@ -24,13 +24,15 @@ values_on_day as (
     from contracts
     inner join valuation_days
         on contracts.start_date <= valuation_days.valued_on
-        and (contracts.end_date is null or valuation_days.valued_on <= contracts.end_date)
+        and (contracts.end_date is null or contracts.end_date >= valuation_days.valued_on)
     {{ fx_join('fx', 'contracts.currency', 'valuation_days.valued_on') }}
     group by contracts.account_id, valuation_days.valued_on
 ),
 
 first_contract as (
-    select account_id, min(start_date) as first_contract_start
+    select
+        account_id,
+        min(start_date) as first_contract_start
     from contracts
     group by account_id
 ),
@@ -47,7 +49,7 @@ initial_values as (
     from first_contract
     inner join contracts
         on first_contract.account_id = contracts.account_id
-        and contracts.start_date <= first_contract.first_contract_start
+        and contracts.start_date <= first_contract.first_contract_start  -- noqa: ST09
         and (
             contracts.end_date is null
             or first_contract.first_contract_start <= contracts.end_date

@@ -6,7 +6,9 @@ opportunities as (select * from {{ ref('fct_opportunities') }}),
 deliveries as (select * from {{ ref('int_crm__deliveries') }}),
 
 spine as (
-    select distinct user_id as am_user_id, month_start as month
+    select distinct
+        user_id as am_user_id,
+        month_start as month
     from role_months
     where role = 'AM'
 ),
@@ -68,19 +70,26 @@ joined as (
         books.accounts_owned,
         -- ownership needs accounts, value needs contracts: unknown without either
         case when deliveries.has_accounts and deliveries.has_contracts
-                then books.portfolio_value end as portfolio_value,
+                then books.portfolio_value
+        end as portfolio_value,
         case when deliveries.has_accounts and deliveries.has_contracts
-                then books.initial_portfolio_value end as initial_portfolio_value,
+                then books.initial_portfolio_value
+        end as initial_portfolio_value,
         case when deliveries.has_accounts and deliveries.has_opportunities
-                then expansion.expansion_amount end as expansion_amount,
+                then expansion.expansion_amount
+        end as expansion_amount,
         case when deliveries.has_accounts and deliveries.has_contracts
-                then retention.retention_base_accounts end as retention_base_accounts,
+                then retention.retention_base_accounts
+        end as retention_base_accounts,
         case when deliveries.has_accounts and deliveries.has_contracts
-                then retention.starting_portfolio_value end as starting_portfolio_value,
+                then retention.starting_portfolio_value
+        end as starting_portfolio_value,
         case when deliveries.has_accounts and deliveries.has_contracts
-                then retention.retained_portfolio_value end as retained_portfolio_value,
+                then retention.retained_portfolio_value
+        end as retained_portfolio_value,
         case when deliveries.has_accounts and deliveries.has_contracts
-                then retention.churned_accounts end as churned_accounts
+                then retention.churned_accounts
+        end as churned_accounts
     from spine
     cross join deliveries
     inner join books using (am_user_id, month)

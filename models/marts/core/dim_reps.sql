@@ -18,8 +18,8 @@ history as (
 select
     versions.user_id,
     versions.full_name,
-    versions.role as current_role,
-    coalesce(versions.team_id, 'unassigned') as current_team_id,
+    versions.role,
+    coalesce(versions.team_id, 'unassigned') as team_id,
     versions.manager_id as manager_user_id,
     versions.hire_date,
     versions.termination_date,

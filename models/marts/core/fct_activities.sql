@@ -1,7 +1,5 @@
 -- Activities at their natural grain, with the role and team the owner held when the
 -- activity happened (a call counts for the caller's team as of the call).
--- Incremental: each run re-reads the activities loaded since the last run, plus a
--- lookback window by occurred_at for late changes to a rep's role or team history.
 -- depends_on: {{ source('crm', 'activities') }}
 {{
     config(
@@ -22,27 +20,23 @@
 with activities as (select * from {{ ref('stg_crm__activities') }}),
 users as (select * from {{ ref('int_users__versioned') }}),
 
-{% if is_incremental() %}
-watermark as (
-    select
-        max(_loaded_at) as loaded_until,
-        {{ dbt.dateadd('day', -var('activities_lookback_days'), 'max(occurred_at)') }}
-            as reprocess_from
-    from {{ this }}
-),
-
 changed as (
+    -- incremental runs re-read what was loaded since the last run, and the lookback
+    -- window by occurred_at (late changes to a rep's role or team history)
     select activities.*
     from activities
-    cross join watermark
-    where activities._loaded_at > watermark.loaded_until
-        or activities.occurred_at >= watermark.reprocess_from
+    {%- if is_incremental() %}
+        where
+            activities._loaded_at > (select max(this._loaded_at) from {{ this }} as this)
+            or activities.occurred_at >= (
+                select
+                    {{ dbt.dateadd(
+                        'day', -var('activities_lookback_days'), 'max(this.occurred_at)'
+                    ) }}
+                from {{ this }} as this
+            )
+    {%- endif %}
 ),
-{% else %}
-changed as (
-    select * from activities
-),
-{% endif %}
 
 with_owner as (
     select

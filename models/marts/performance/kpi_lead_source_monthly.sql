@@ -7,7 +7,9 @@ months as (select * from {{ ref('int_months') }}),
 deliveries as (select * from {{ ref('int_crm__deliveries') }}),
 
 spine as (
-    select sources.lead_source, months.month_start as month
+    select
+        sources.lead_source,
+        months.month_start as month
     from (select distinct lead_source from leads) as sources
     cross join months
 ),
@@ -51,12 +53,12 @@ select
     case when deliveries.has_lead_handoffs then cohorts.leads_sent_qualified end
         as leads_sent_qualified,
     case when deliveries.has_lead_handoffs then
-        {{ safe_divide('cohorts.leads_sent_qualified', 'cohorts.leads_created') }}
+            {{ safe_divide('cohorts.leads_sent_qualified', 'cohorts.leads_created') }}
     end as qualified_share,
     case when deliveries.has_opportunities then cohorts.leads_converted end
         as leads_converted,
     case when deliveries.has_opportunities then
-        {{ safe_divide('cohorts.leads_converted', 'cohorts.leads_created') }}
+            {{ safe_divide('cohorts.leads_converted', 'cohorts.leads_created') }}
     end as lead_to_opportunity_rate,
     case when deliveries.has_opportunities then outcomes.deals_won end as deals_won,
     case when deliveries.has_opportunities then outcomes.deals_lost end as deals_lost,

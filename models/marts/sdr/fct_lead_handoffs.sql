@@ -8,7 +8,8 @@ all_rules as (select * from {{ ref('qualification_rules') }}),
 all_target_industries as (select * from {{ ref('qualification_target_industries') }}),
 
 rules as (
-    select * from all_rules where ruleset_version = '{{ var("qualification_ruleset") }}'
+    select * from all_rules
+    where ruleset_version = '{{ var("qualification_ruleset") }}'
 ),
 
 target_industries as (
@@ -47,7 +48,7 @@ judged as (
         and coalesce(lead_at_send.employee_count, -1) >= rules.min_employee_count
         and (
             not exists (select 1 from target_industries)
-            or lead_at_send.industry in (select industry from target_industries)
+            or lead_at_send.industry in (select target_industries.industry from target_industries)
         ) as is_qualified_at_send
     from lead_at_send
     cross join rules

@@ -10,12 +10,22 @@ deliveries as (select * from {{ ref('int_crm__deliveries') }}),
 sdr_months as (
     -- held the SDR role on some day of the month while employed, or sourced an
     -- opportunity created or won in the month
-    select user_id as sdr_user_id, month_start as month from role_months where role = 'SDR'
+    select
+        user_id as sdr_user_id,
+        month_start as month
+    from role_months
+    where role = 'SDR'
     union
-    select sourcing_sdr_user_id, created_month from opportunities
+    select
+        sourcing_sdr_user_id,
+        created_month
+    from opportunities
     where sourcing_sdr_user_id is not null
     union
-    select sourcing_sdr_user_id, close_month from opportunities
+    select
+        sourcing_sdr_user_id,
+        close_month
+    from opportunities
     where sourcing_sdr_user_id is not null and is_won
 ),
 
