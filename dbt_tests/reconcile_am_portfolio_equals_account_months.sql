@@ -1,5 +1,6 @@
 -- AM portfolio values sum to the account-month fact, over the accounts owned at month end
 -- by users who have an AM row that month.
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_am_monthly'}}}) }}
 with am as (
     select
         am_user_id,

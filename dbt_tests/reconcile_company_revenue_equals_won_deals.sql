@@ -1,5 +1,6 @@
 -- Company revenue over the period is every won amount closed in the period, and equals
 -- the AE bookings plus the deals owned by users who were never AEs.
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_company_monthly'}}}) }}
 with won as (
     select sum(opportunities.won_amount) as amount
     from {{ ref('fct_opportunities') }} as opportunities

@@ -1,5 +1,6 @@
 -- Each month, the handoffs SDRs sent are the handoffs AEs received, and both marts count
 -- every handoff of the fact exactly once.
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_ae_monthly'}}}) }}
 with sdr as (
     select
         month,

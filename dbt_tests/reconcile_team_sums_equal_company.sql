@@ -1,5 +1,6 @@
 -- Every additive team measure sums to the company figure of the month: no work is lost
 -- or double-counted by team attribution ('unassigned' included).
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_company_monthly'}}}) }}
 {% set additive = ['deals_won', 'deals_lost', 'sales_cycle_days_total', 'opportunities_created',
                    'opportunities_won_to_date', 'leads_created', 'leads_converted',
                    'opportunities_closed', 'calls_on_closed_opportunities', 'calls',

@@ -76,9 +76,9 @@ def cmd_kpis(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
-    """Everything: generate the default sample when no extracts are given, load, build, report."""
-    from salesperf.build import build
+    """Everything, as one Dagster run in this process: (generate,) load, build, report."""
     from salesperf.generate import GeneratorConfig, generate
+    from salesperf.load import find_batches
     from salesperf.report import kpi_report
 
     started = time.perf_counter()
@@ -91,12 +91,38 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
             generate(cfg, extracts, progress=say)
         else:
             say(f"no --extracts given: using the sample already in {extracts}")
-    say("loading extracts")
-    load(extracts, settings)
-    say("building the dbt project (staging, facts, KPI marts, tests)")
-    build(settings, full_refresh=args.full_refresh, as_of_date=args.as_of)
+    find_batches(extracts)  # a bad path is the user's to fix: say so before starting a run
+    if args.as_of:
+        from salesperf.build import dbt_vars
+
+        dbt_vars(settings, args.as_of)
+    from orchestration.runner import run_pipeline
+
+    say("running the pipeline job in-process (load extracts, then dbt build)")
+    result = run_pipeline(
+        settings, extracts, as_of_date=args.as_of or "", full_refresh=args.full_refresh
+    )
     print(kpi_report(settings.warehouse))
-    say(f"done in {time.perf_counter() - started:.1f}s; warehouse: {settings.warehouse}")
+    say(
+        f"done in {time.perf_counter() - started:.1f}s (Dagster run {result.run_id}); "
+        f"warehouse: {settings.warehouse}"
+    )
+
+
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> None:
+    """Dagster's webserver and daemon on loopback, on the project-local instance."""
+    import os
+    import subprocess
+
+    from orchestration.resources import ensure_dagster_home
+
+    home = ensure_dagster_home(settings)
+    dagster = Path(sys.executable).with_name("dagster")
+    say(f"Dagster UI on http://127.0.0.1:{args.port} (DAGSTER_HOME={home}); Ctrl-C stops it")
+    env = os.environ | {"DAGSTER_HOME": str(home)}
+    command = [str(dagster), "dev", "-m", "orchestration.definitions"]
+    command += ["-h", "127.0.0.1", "-p", str(args.port)]
+    raise SystemExit(subprocess.call(command, env=env, cwd=settings.project_dir))
 
 
 def _date(value: str) -> date:
@@ -153,6 +179,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--full-refresh", action="store_true")
     r.add_argument("--as-of", help="compute the marts as of this date (YYYY-MM-DD)")
     r.set_defaults(func=cmd_run)
+
+    u = sub.add_parser("ui", help="start Dagster's webserver and daemon on 127.0.0.1")
+    u.add_argument("--port", type=_positive(int), default=3000)
+    u.set_defaults(func=cmd_ui)
 
     k = sub.add_parser("kpis", help="print the latest complete month's KPIs and top reps")
     k.add_argument("--month", help="YYYY-MM (default: the latest complete month)")

@@ -111,10 +111,18 @@ def batch_files(batch_dir: Path) -> list[Path]:
     )
 
 
-def find_batches(path: Path) -> list[Path]:
-    """A folder of extract files is one batch; otherwise each complete subfolder is one.
+def complete_batches(root: Path) -> list[Path]:
+    """Batch folders under `root` (itself, a child, or a grandchild: one folder per source)
+    that hold the completion marker, in delivery (name) order."""
+    candidates = [root, *root.glob("*/"), *root.glob("*/*/")]
+    found = [p for p in candidates if p.is_dir() and (p / BATCH_COMPLETE_MARKER).exists()]
+    return sorted(found, key=lambda p: (p.name, str(p)))
 
-    Subfolders load in name order, which is delivery order (the generator and the
+
+def find_batches(path: Path) -> list[Path]:
+    """A folder of extract files is one batch; otherwise every complete batch below it.
+
+    Batches load in name order, which is delivery order (the generator and the
     documented convention prefix batch names with a sortable timestamp).
     """
     if not path.exists():
@@ -123,8 +131,7 @@ def find_batches(path: Path) -> list[Path]:
         raise UserError(f"extracts path is not a folder: {path} (give a batch folder)")
     if batch_files(path):
         return [path]
-    subdirs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
-    complete = [p for p in subdirs if (p / BATCH_COMPLETE_MARKER).exists()]
+    complete = complete_batches(path)
     if not complete:
         raise UserError(
             f"no batch found in {path}: expected .csv/.parquet extract files, or batch "

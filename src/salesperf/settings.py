@@ -23,6 +23,7 @@ class Settings:
     dbt_target: str
     as_of_date: str  # empty: derived from the data (see dbt var as_of_date)
     duckdb_memory_limit: str
+    dagster_home: Path  # runs, schedules and sensor cursors of the local Dagster instance
 
     @property
     def dbt_env(self) -> dict[str, str]:
@@ -48,4 +49,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         dbt_target=env.get("SALESPERF_DBT_TARGET", "duckdb"),
         as_of_date=env.get("SALESPERF_AS_OF_DATE", ""),
         duckdb_memory_limit=env.get("SALESPERF_DUCKDB_MEMORY_LIMIT", "4GB"),
+        dagster_home=Path(env.get("DAGSTER_HOME", project / ".dagster")).expanduser().resolve(),
     )

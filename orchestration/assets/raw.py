@@ -1,0 +1,91 @@
+"""Landing files -> raw.<entity>: one asset per extract entity, all written by the loader.
+
+(No `from __future__ import annotations` here: Dagster reads the config annotations.)
+"""
+
+from collections import defaultdict
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration.resources import WAREHOUSE_POOL
+from salesperf.contract import ENTITIES
+from salesperf.errors import UserError
+from salesperf.load import load_path
+from salesperf.settings import load_settings
+
+RAW_TABLES = (*ENTITIES, "_load_manifest", "_quarantine")
+
+
+class LoadConfig(dg.Config):
+    extracts: str = ""  # a batch folder, or a folder of batches; empty: the landing folder
+
+
+def raw_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", table])
+
+
+@dg.multi_asset(
+    name="raw_extracts",
+    specs=[
+        dg.AssetSpec(
+            raw_key(table),
+            group_name="raw",
+            kinds={"duckdb"},
+            description=(
+                f"raw.{table}: every delivered version, append-only (extracts.md)"
+                if table in ENTITIES
+                else f"raw.{table}: the loader's bookkeeping"
+            ),
+        )
+        for table in RAW_TABLES
+    ],
+    pool=WAREHOUSE_POOL,
+)
+def raw_extracts(context: dg.AssetExecutionContext, config: LoadConfig):
+    settings = load_settings()
+    path = Path(config.extracts) if config.extracts else settings.landing
+    try:
+        results = load_path(settings.warehouse, path, progress=context.log.info)
+    except duckdb.IOException as exc:
+        # another process holds the file: worth waiting for, with backoff
+        raise dg.RetryRequested(
+            max_retries=3, seconds_to_wait=2 ** (context.retry_number + 1)
+        ) from exc
+    except UserError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
+
+    per_entity: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"received": 0, "loaded": 0, "quarantined": 0}
+    )
+    batches: dict[str, list[str]] = defaultdict(list)
+    for batch in results:
+        for f in batch.files:
+            if f.status == "skipped":
+                continue
+            totals = per_entity[f.entity]
+            totals["received"] += f.received
+            totals["loaded"] += f.loaded
+            totals["quarantined"] += f.quarantined
+            batches[f.entity].append(batch.batch_id)
+    for entity in ENTITIES:
+        totals = per_entity[entity]
+        yield dg.MaterializeResult(
+            asset_key=raw_key(entity),
+            metadata={
+                "batches": ", ".join(batches[entity]) or "(none new)",
+                "rows_received": totals["received"],
+                "rows_loaded": totals["loaded"],
+                "rows_quarantined": totals["quarantined"],
+            },
+        )
+    all_files = [f for b in results for f in b.files if f.status != "skipped"]
+    yield dg.MaterializeResult(
+        asset_key=raw_key("_load_manifest"),
+        metadata={"batches": len(results), "files": len(all_files)},
+    )
+    yield dg.MaterializeResult(
+        asset_key=raw_key("_quarantine"),
+        metadata={"rows_quarantined": sum(f.quarantined for f in all_files)},
+    )

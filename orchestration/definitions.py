@@ -1,0 +1,31 @@
+"""The one Definitions object: wires the pieces, nothing else."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets.dbt import dbt_models
+from orchestration.assets.raw import raw_extracts
+from orchestration.automation import (
+    JOB_NAME,
+    daily_schedule,
+    landing_sensor,
+    record_run_failures,
+)
+from orchestration.resources import dbt_resource
+
+pipeline_job = dg.define_asset_job(
+    JOB_NAME,
+    selection=dg.AssetSelection.all(),
+    description="Load new extract batches, then dbt build: staging, facts, KPI marts, tests.",
+)
+
+defs = dg.Definitions(
+    assets=[raw_extracts, dbt_models],
+    jobs=[pipeline_job],
+    schedules=[daily_schedule],
+    sensors=[landing_sensor, record_run_failures],
+    resources={"dbt": dbt_resource()},
+    # one step at a time, in the run's process: the warehouse has a single writer
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,217 @@
+"""Dagster: definitions load, the whole graph materializes in-process, a failing dbt test
+blocks what depends on it, automation evaluates, and the webserver really serves the graph."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from conftest import write_batch
+
+from salesperf.build import BuildFailed
+from salesperf.generate import GeneratorConfig, generate
+from salesperf.settings import load_settings
+
+KPI_MARTS = (
+    "kpi_sdr_monthly",
+    "kpi_ae_monthly",
+    "kpi_am_monthly",
+    "kpi_team_monthly",
+    "kpi_company_monthly",
+    "kpi_lead_source_monthly",
+    "kpi_handoff_rejection_reasons",
+)
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("SALESPERF_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    monkeypatch.setenv("SALESPERF_LANDING", str(tmp_path / "landing"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    return load_settings()
+
+
+def test_definitions_load_in_process_and_with_the_dagster_cli():
+    from orchestration.definitions import defs
+
+    dg.Definitions.validate_loadable(defs)
+    graph = defs.get_repository_def().asset_graph
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert {f"marts/{m}" for m in KPI_MARTS} <= keys
+    # lineage is unbroken: the staging model reads the raw asset the loader writes
+    stg = dg.AssetKey(["staging", "stg_crm__activities"])
+    assert dg.AssetKey(["raw", "activities"]) in graph.get(stg).parent_keys
+    result = subprocess.run(
+        [str(BIN / "dagster"), "definitions", "validate", "-m", "orchestration.definitions"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.e2e
+def test_the_whole_graph_materializes_and_a_failing_test_blocks_downstream(env, tmp_path):
+    from orchestration.automation import record_run_failures
+    from orchestration.definitions import defs
+    from orchestration.runner import run_pipeline
+
+    generate(GeneratorConfig(seed=2, reps=12, months=2, delta_days=1), env.landing / "crm")
+    instance = dg.DagsterInstance.ephemeral()
+    result = run_pipeline(env, env.landing, instance=instance)
+
+    graph = defs.get_repository_def().asset_graph
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert materialized == set(graph.get_all_asset_keys())
+    checks = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    ]
+    assert len(checks) == len(list(graph.asset_check_keys))
+    assert all(c.passed for c in checks)
+    raw_activities = next(
+        e.materialization
+        for e in result.get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey(["raw", "activities"])
+    )
+    assert raw_activities.metadata["rows_loaded"].value > 1000
+    assert raw_activities.metadata["rows_quarantined"].value == 0
+    with duckdb.connect(str(env.warehouse), read_only=True) as con:
+        for mart in KPI_MARTS:
+            assert con.execute(f"select count(*) from marts.{mart}").fetchone()[0] > 0, mart
+
+    # a won deal in a currency with no rate: the fx test on fct_opportunities fails,
+    # so the marts built on it are not materialized in that run
+    write_batch(
+        env.landing / "crm" / "99990101T000000_bad",
+        {
+            "opportunities": """
+opportunity_id,owner_id,opportunity_type,stage,amount,currency,created_at,close_date,is_closed,is_won,updated_at
+OBAD,U000010,new_business,closed_won,500,JPY,2025-01-10T10:00:00,2025-02-01,true,true,2025-02-01T10:00:00
+"""
+        },
+    )
+    with pytest.raises(BuildFailed, match="is_fx_rate_missing"):
+        run_pipeline(env, env.landing, instance=instance)
+    failed = instance.get_runs(limit=1)[0]
+    assert failed.status == dg.DagsterRunStatus.FAILURE
+    events = instance.all_logs(failed.run_id)
+    built = {
+        e.dagster_event.asset_key
+        for e in events
+        if e.dagster_event
+        and e.dagster_event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+    }
+    assert dg.AssetKey(["marts", "fct_opportunities"]) in built
+    for mart in ("kpi_company_monthly", "kpi_ae_monthly", "kpi_sdr_monthly"):
+        assert dg.AssetKey(["marts", mart]) not in built
+
+    # the failure sensor records the step and the message
+    failure = next(
+        e.dagster_event
+        for e in events
+        if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.RUN_FAILURE
+    )
+    context = dg.build_run_status_sensor_context(
+        sensor_name="record_run_failures",
+        dagster_instance=instance,
+        dagster_run=failed,
+        dagster_event=failure,
+    ).for_run_failure()
+    record_run_failures(context)
+    records = [json.loads(line) for line in (tmp_path / "dagster_home" / "failures.jsonl").open()]
+    assert records[-1]["run_id"] == failed.run_id
+    assert records[-1]["step"] == "dbt_models"
+    assert "is_fx_rate_missing" in records[-1]["message"]
+
+
+def test_sensor_requests_new_complete_batches_only(env):
+    from orchestration.automation import landing_sensor
+
+    write_batch(env.landing / "crm" / "20250101T000000_a", {"teams": "team_id"})
+    write_batch(env.landing / "crm" / "20250102T000000_b", {"teams": "team_id"}, complete=False)
+    with dg.instance_for_test() as instance:
+        first = landing_sensor(dg.build_sensor_context(instance=instance))
+        assert [r.run_key for r in first.run_requests] == ["crm/20250101T000000_a"]
+        extracts = first.run_requests[0].run_config["ops"]["raw_extracts"]["config"]["extracts"]
+        assert extracts == str(env.landing / "crm" / "20250101T000000_a")
+
+        again = landing_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        assert again.run_requests == []  # already processed; b is still incomplete
+
+        (env.landing / "crm" / "20250102T000000_b" / "_SUCCESS").touch()
+        third = landing_sensor(dg.build_sensor_context(instance=instance, cursor=again.cursor))
+        assert [r.run_key for r in third.run_requests] == ["crm/20250102T000000_b"]
+
+
+def test_daily_schedule_requests_a_run():
+    from orchestration.automation import daily_schedule
+
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2025, 3, 1, 6, tzinfo=UTC)
+    )
+    requests = daily_schedule.evaluate_tick(context).run_requests
+    assert len(requests) == 1
+    assert requests[0].run_config["ops"]["raw_extracts"]["config"]["extracts"] == ""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.e2e
+def test_webserver_serves_the_asset_graph(tmp_path):
+    port = _free_port()
+    env = os.environ | {"DAGSTER_HOME": str(tmp_path)}
+    # a new session, so the whole process group can be stopped whatever it spawned
+    server = subprocess.Popen(
+        [
+            str(BIN / "dagster-webserver"),
+            *("-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        query = json.dumps({"query": "{ assetNodes { assetKey { path } } }"}).encode()
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/graphql",
+                    data=query,
+                    headers={"Content-Type": "application/json"},
+                )
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    payload = json.load(response)
+                nodes = payload.get("data", {}).get("assetNodes")
+                if nodes:
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None, "the webserver exited"
+            assert time.monotonic() < deadline, "the webserver did not answer in 120 s"
+            time.sleep(1)
+        paths = {"/".join(n["assetKey"]["path"]) for n in nodes}
+        assert {f"marts/{m}" for m in KPI_MARTS} <= paths
+        assert "raw/activities" in paths
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
