@@ -14,7 +14,7 @@ from dagster_dbt import (
 
 from orchestration.assets.raw import raw_key
 from orchestration.resources import DBT_PROJECT, WAREHOUSE_POOL
-from salesperf.build import _environment, dbt_vars
+from salesperf.build import dbt_vars, temporary_environment
 from salesperf.settings import load_settings
 
 TRANSIENT = ("Could not set lock on file", "Conflicting lock", "database is locked")
@@ -56,7 +56,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: B
     args = ["build", "--vars", json.dumps(dbt_vars(settings, config.as_of_date or None))]
     if config.full_refresh:
         args.append("--full-refresh")
-    with _environment(settings.dbt_env):
+    with temporary_environment(settings.dbt_env):
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         yield from invocation.stream()
     if invocation.is_successful():

@@ -18,7 +18,8 @@ class BuildFailed(Exception):
 
 
 @contextmanager
-def _environment(values: dict[str, str]):
+def temporary_environment(values: dict[str, str]):
+    """Set environment variables for the duration of a block (profiles.yml reads them)."""
     old = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
@@ -65,7 +66,7 @@ def run_dbt(settings: Settings, command: str, extra: Sequence[str] = ()) -> obje
             f"warehouse {settings.warehouse} does not exist: load extracts first "
             "(salesperf load PATH, or salesperf run)"
         )
-    with _environment(settings.dbt_env):
+    with temporary_environment(settings.dbt_env):
         try:
             result = dbtRunner().invoke(dbt_args(settings, command, extra))
         finally:
