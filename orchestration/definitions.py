@@ -5,6 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_models
+from orchestration.assets.publish import serving_warehouse
+from orchestration.assets.quality import gx_mart_suites
 from orchestration.assets.raw import raw_extracts
 from orchestration.automation import (
     JOB_NAME,
@@ -17,11 +19,15 @@ from orchestration.resources import dbt_resource
 pipeline_job = dg.define_asset_job(
     JOB_NAME,
     selection=dg.AssetSelection.all(),
-    description="Load new extract batches, then dbt build: staging, facts, KPI marts, tests.",
+    description=(
+        "Load new extract batches, dbt build (staging, facts, KPI marts, tests), audit the "
+        "marts with Great Expectations, publish the serving file."
+    ),
 )
 
 defs = dg.Definitions(
-    assets=[raw_extracts, dbt_models],
+    assets=[raw_extracts, dbt_models, serving_warehouse],
+    asset_checks=[gx_mart_suites],
     jobs=[pipeline_job],
     schedules=[daily_schedule],
     sensors=[landing_sensor, record_run_failures],

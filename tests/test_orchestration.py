@@ -3,6 +3,7 @@ blocks what depends on it, automation evaluates, and the webserver really serves
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -18,9 +19,11 @@ import dagster as dg
 import duckdb
 import pytest
 from conftest import write_batch
+from test_publish import privacy_findings
 
 from salesperf.build import BuildFailed
 from salesperf.generate import GeneratorConfig, generate
+from salesperf.publish import serving_path
 from salesperf.settings import load_settings
 
 KPI_MARTS = (
@@ -92,6 +95,10 @@ def test_the_whole_graph_materializes_and_a_failing_test_blocks_downstream(env, 
     with duckdb.connect(str(env.warehouse), read_only=True) as con:
         for mart in KPI_MARTS:
             assert con.execute(f"select count(*) from marts.{mart}").fetchone()[0] > 0, mart
+    # audited and published: the serving file holds the marts and no personal data
+    serving = serving_path(env)
+    assert privacy_findings(serving) == []
+    published = hashlib.sha256(serving.read_bytes()).hexdigest()
 
     # a won deal in a currency with no rate: the fx test on fct_opportunities fails,
     # so the marts built on it are not materialized in that run
@@ -118,6 +125,8 @@ OBAD,U000010,new_business,closed_won,500,JPY,2025-01-10T10:00:00,2025-02-01,true
     assert dg.AssetKey(["marts", "fct_opportunities"]) in built
     for mart in ("kpi_company_monthly", "kpi_ae_monthly", "kpi_sdr_monthly"):
         assert dg.AssetKey(["marts", mart]) not in built
+    assert dg.AssetKey(["serving", "salesperf"]) not in built
+    assert hashlib.sha256(serving.read_bytes()).hexdigest() == published
 
     # the failure sensor records the step and the message
     failure = next(
@@ -136,6 +145,33 @@ OBAD,U000010,new_business,closed_won,500,JPY,2025-01-10T10:00:00,2025-02-01,true
     assert records[-1]["run_id"] == failed.run_id
     assert records[-1]["step"] == "dbt_models"
     assert "is_fx_rate_missing" in records[-1]["message"]
+
+    # the rate problem is fixed by a later version; a negative won amount passes dbt's
+    # tests but not the Great Expectations mart suite (revenue >= 0): nothing is published
+    write_batch(
+        env.landing / "crm" / "99990102T000000_worse",
+        {
+            "opportunities": """
+opportunity_id,owner_id,opportunity_type,stage,amount,currency,created_at,close_date,is_closed,is_won,updated_at
+OBAD,U000010,new_business,closed_won,500,,2025-01-10T10:00:00,2025-02-01,true,true,2025-02-02T10:00:00
+ONEG,U000010,new_business,closed_won,-99000000,,2025-01-10T10:00:00,2025-02-01,true,true,2025-02-02T10:00:00
+"""
+        },
+    )
+    with pytest.raises(BuildFailed, match="gx_mart_suites"):
+        run_pipeline(env, env.landing, instance=instance)
+    blocked = instance.get_runs(limit=1)[0]
+    checks = {
+        (
+            e.dagster_event.event_specific_data.asset_key.path[-1],
+            e.dagster_event.event_specific_data.check_name,
+        ): e.dagster_event.event_specific_data.passed
+        for e in instance.all_logs(blocked.run_id)
+        if e.dagster_event
+        and e.dagster_event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    }
+    assert checks[("kpi_company_monthly", "gx_kpi_company_monthly")] is False
+    assert hashlib.sha256(serving.read_bytes()).hexdigest() == published
 
 
 def test_sensor_requests_new_complete_batches_only(env):

@@ -13,6 +13,7 @@ from orchestration.resources import WAREHOUSE_POOL
 from salesperf.contract import ENTITIES
 from salesperf.errors import UserError
 from salesperf.load import load_path
+from salesperf.quality import validate_raw_batches
 from salesperf.settings import load_settings
 
 RAW_TABLES = (*ENTITIES, "_load_manifest", "_quarantine")
@@ -40,6 +41,10 @@ def raw_key(table: str) -> dg.AssetKey:
             ),
         )
         for table in RAW_TABLES
+    ],
+    check_specs=[
+        dg.AssetCheckSpec("gx_raw_suite", asset=raw_key(entity), blocking=False)
+        for entity in ENTITIES
     ],
     pool=WAREHOUSE_POOL,
 )
@@ -89,3 +94,23 @@ def raw_extracts(context: dg.AssetExecutionContext, config: LoadConfig):
         asset_key=raw_key("_quarantine"),
         metadata={"rows_quarantined": sum(f.quarantined for f in all_files)},
     )
+    # the raw suites flag what is implausible in the batches just loaded; they warn,
+    # because extracts.md loads such rows (the marts' checks are the ones that block)
+    new_batches = sorted({b for names in batches.values() for b in names})
+    report = validate_raw_batches(load_settings(), new_batches)
+    for entity in ENTITIES:
+        suites = [s for s in report.suites if s.suite.startswith(f"raw.{entity}@")]
+        problems = [s.summary() for s in suites if not s.passed]
+        warnings = [
+            f"{s.suite}: {o.expectation}({o.column or ''}) {o.detail}"
+            for s in suites
+            for o in s.warnings
+        ]
+        yield dg.AssetCheckResult(
+            asset_key=raw_key(entity),
+            check_name="gx_raw_suite",
+            passed=not problems and not warnings,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{len(suites)} batch suite(s) run" if suites else "no new rows",
+            metadata={"failed": problems, "warnings": warnings[:20]},
+        )

@@ -102,11 +102,24 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
     result = run_pipeline(
         settings, extracts, as_of_date=args.as_of or "", full_refresh=args.full_refresh
     )
+    from salesperf.publish import current_version, serving_path
+    from salesperf.quality import docs_index
+
     print(kpi_report(settings.warehouse))
     say(
-        f"done in {time.perf_counter() - started:.1f}s (Dagster run {result.run_id}); "
-        f"warehouse: {settings.warehouse}"
+        f"done in {time.perf_counter() - started:.1f}s (Dagster run {result.run_id})\n"
+        f"  working warehouse: {settings.warehouse}\n"
+        f"  published (BI, read-only): {serving_path(settings)} "
+        f"version {current_version(settings)}\n"
+        f"  Great Expectations Data Docs: {docs_index(settings)}"
     )
+
+
+def cmd_rollback(args: argparse.Namespace, settings: Settings) -> None:
+    from salesperf.publish import rollback, serving_path
+
+    version = rollback(settings)
+    say(f"now serving version {version} at {serving_path(settings)}")
 
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> None:
@@ -179,6 +192,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--full-refresh", action="store_true")
     r.add_argument("--as-of", help="compute the marts as of this date (YYYY-MM-DD)")
     r.set_defaults(func=cmd_run)
+
+    rb = sub.add_parser("rollback", help="serve the previously published version again")
+    rb.set_defaults(func=cmd_rollback)
 
     u = sub.add_parser("ui", help="start Dagster's webserver and daemon on 127.0.0.1")
     u.add_argument("--port", type=_positive(int), default=3000)

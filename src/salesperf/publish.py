@@ -1,0 +1,145 @@
+"""Write-audit-publish: audited marts become the serving DuckDB file BI tools open.
+
+dbt builds into the working warehouse; the audits (dbt tests, GX mart suites) run
+there; only then is a new serving file written beside the old one, flushed to disk and
+renamed over it. A rename is atomic, so a reader opens either the old file or the new
+one, whole; a reader already holding the old file keeps reading the old version. Each
+published version is also kept (hard-linked) under versions/, the newest `keep` of them,
+so `rollback` can put the previous one back the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from salesperf.errors import UserError
+from salesperf.settings import Settings
+
+SERVING_NAME = "salesperf.duckdb"
+KEEP_VERSIONS = 5
+
+
+@dataclass(frozen=True)
+class Publication:
+    path: Path
+    version: str
+    tables: dict[str, int]
+
+
+def serving_dir(settings: Settings) -> Path:
+    return settings.warehouse.parent / "serving"
+
+
+def serving_path(settings: Settings) -> Path:
+    return serving_dir(settings) / SERVING_NAME
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap_in(candidate: Path, target: Path) -> None:
+    """Make `candidate` the file at `target` in one atomic step, durably."""
+    _fsync(candidate)
+    os.replace(candidate, target)
+    _fsync(target.parent)
+
+
+def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") -> Publication:
+    """Copy every table of the working warehouse's `marts` schema into a new serving file."""
+    if not settings.warehouse.exists():
+        raise UserError(f"nothing to publish: {settings.warehouse} does not exist")
+    folder = serving_dir(settings)
+    versions = folder / "versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    candidate = folder / f".{version}.duckdb.tmp"
+    tables: dict[str, int] = {}
+    try:
+        with duckdb.connect(str(candidate)) as con:
+            con.execute(f"attach '{settings.warehouse}' as working (read_only)")
+            names = [
+                r[0]
+                for r in con.execute(
+                    "select table_name from duckdb_tables() "
+                    "where database_name = 'working' and schema_name = 'marts' order by 1"
+                ).fetchall()
+            ]
+            if not names:
+                raise UserError("nothing to publish: the working warehouse has no marts")
+            con.execute("create schema marts")
+            for name in names:
+                con.execute(f"create table marts.{name} as select * from working.marts.{name}")
+                tables[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            con.execute(
+                """create table marts._publication as
+                select ? as version, ? as run_id, now()::timestamp as published_at,
+                       ? as source_warehouse""",
+                [version, run_id, str(settings.warehouse)],
+            )
+            con.execute("detach working")
+            con.execute("checkpoint")
+        os.link(candidate, versions / f"{version}.duckdb")
+        _swap_in(candidate, serving_path(settings))
+    finally:
+        candidate.unlink(missing_ok=True)
+        Path(str(candidate) + ".wal").unlink(missing_ok=True)
+    for old in sorted(versions.glob("*.duckdb"))[:-keep]:
+        old.unlink()
+    return Publication(serving_path(settings), version, tables)
+
+
+def published_versions(settings: Settings) -> list[str]:
+    return [p.stem for p in sorted((serving_dir(settings) / "versions").glob("*.duckdb"))]
+
+
+def current_version(settings: Settings) -> str | None:
+    path = serving_path(settings)
+    if not path.exists():
+        return None
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select version from marts._publication").fetchone()[0]
+
+
+def rollback(settings: Settings) -> str:
+    """Serve the version published before the current one again; return its name."""
+    current = current_version(settings)
+    history = published_versions(settings)
+    if current is None or current not in history:
+        raise UserError("nothing to roll back: no published version is being served")
+    position = history.index(current)
+    if position == 0:
+        raise UserError(f"nothing to roll back to: {current} is the oldest version kept")
+    previous = history[position - 1]
+    folder = serving_dir(settings)
+    candidate = folder / f".rollback-{previous}.duckdb.tmp"
+    candidate.unlink(missing_ok=True)
+    os.link(folder / "versions" / f"{previous}.duckdb", candidate)
+    _swap_in(candidate, serving_path(settings))
+    # the newer version is withdrawn: the next publish supersedes it anyway
+    (folder / "versions" / f"{current}.duckdb").unlink()
+    return previous
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """How a BI client should open the serving file: read-only, no access to local files
+    or other databases, configuration locked so a query cannot undo any of it."""
+    return duckdb.connect(
+        str(path),
+        read_only=True,
+        config={
+            "enable_external_access": False,
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            "lock_configuration": True,
+        },
+    )

@@ -1,0 +1,277 @@
+"""Great Expectations suites (kept as data in expectations/) run against the warehouse.
+
+GX 1.x cannot query DuckDB through SQLAlchemy, so each suite names the SQL that produces
+its DataFrame; the query runs on a read-only connection and GX validates the frame.
+Runtime bounds (volume against recent batches, row counts against the published
+version) are GX suite parameters computed here. A suite that evaluated no expectation,
+or an expectation that raised, is a failure, never a pass. Expectations whose meta says
+`severity: warning` are reported but do not fail the gate.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from salesperf.settings import Settings
+
+COMPANY_FOUNDED = "2000-01-01T00:00:00"
+
+
+@dataclass
+class Outcome:
+    expectation: str
+    column: str | None
+    severity: str
+    success: bool
+    raised: bool
+    detail: str = ""
+
+
+@dataclass
+class SuiteResult:
+    suite: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    error: str = ""  # the suite could not run at all
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.raised or (not o.success and o.severity != "warning")]
+
+    @property
+    def warnings(self) -> list[Outcome]:
+        return [
+            o for o in self.outcomes if not o.success and not o.raised and o.severity == "warning"
+        ]
+
+    @property
+    def passed(self) -> bool:
+        return not self.error and bool(self.outcomes) and not self.failures
+
+    def summary(self) -> str:
+        if self.error:
+            return f"{self.suite}: {self.error}"
+        if not self.outcomes:
+            return f"{self.suite}: evaluated no expectation"
+        bad = self.failures
+        return f"{self.suite}: " + (
+            "; ".join(f"{o.expectation}({o.column or ''}) {o.detail}".strip() for o in bad)
+            if bad
+            else f"{len(self.outcomes)} expectations passed"
+        )
+
+
+@dataclass
+class QualityReport:
+    layer: str
+    suites: list[SuiteResult]
+    docs_index: Path | None
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.suites) and all(s.passed for s in self.suites)
+
+    def failures(self) -> list[str]:
+        return [s.summary() for s in self.suites if not s.passed]
+
+
+def suites_dir(settings: Settings) -> Path:
+    return settings.project_dir / "expectations"
+
+
+def docs_root(settings: Settings) -> Path:
+    """Where the GX file context lives; Data Docs end up under uncommitted/data_docs."""
+    return settings.project_dir / "target" / "gx_context"
+
+
+def docs_index(settings: Settings) -> Path:
+    return docs_root(settings) / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def load_suites(settings: Settings, layer: str) -> list[dict]:
+    folder = suites_dir(settings) / layer
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+def _frame(con: duckdb.DuckDBPyConnection, query: str, params: Mapping[str, Any]) -> pd.DataFrame:
+    used = {k: v for k, v in params.items() if f"${k}" in query}
+    # timestamps stay datetime64: GX compares them with the ISO-string suite parameters
+    return con.execute(query, used).df() if used else con.execute(query).df()
+
+
+def _context(settings: Settings):
+    import great_expectations as gx
+
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    root = docs_root(settings)
+    root.mkdir(parents=True, exist_ok=True)
+    context = gx.get_context(mode="file", project_root_dir=str(root))
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    return context
+
+
+def _suite(gx, spec: dict):
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    suite = gx.ExpectationSuite(name=spec["name"])
+    for e in spec["expectations"]:
+        suite.add_expectation_configuration(
+            ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"], meta=e.get("meta", {}))
+        )
+    return suite
+
+
+def run_suites(
+    settings: Settings,
+    layer: str,
+    frames: Callable[[duckdb.DuckDBPyConnection, dict], list[tuple[str, dict, dict]]],
+) -> QualityReport:
+    """Validate each (label, query params, suite params) that `frames` yields per suite."""
+    import great_expectations as gx
+
+    context = _context(settings)
+    source = context.data_sources.add_or_update_pandas("salesperf")
+    results: list[SuiteResult] = []
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        for spec in load_suites(settings, layer):
+            query = spec["meta"]["salesperf"]["query"]
+            for label, query_params, suite_params in frames(con, spec):
+                result = SuiteResult(label)
+                results.append(result)
+                try:
+                    df = _frame(con, query, query_params)
+                except duckdb.Error as exc:
+                    result.error = f"query failed: {exc}"
+                    continue
+                suite = context.suites.add_or_update(_suite(gx, spec))
+                name = spec["name"]
+                try:
+                    asset = source.get_asset(name)
+                except LookupError:
+                    asset = source.add_dataframe_asset(name)
+                try:
+                    batch = asset.get_batch_definition("whole")
+                except KeyError:
+                    batch = asset.add_batch_definition_whole_dataframe("whole")
+                validation = context.validation_definitions.add_or_update(
+                    gx.ValidationDefinition(name=name, data=batch, suite=suite)
+                )
+                checkpoint = context.checkpoints.add_or_update(
+                    gx.Checkpoint(
+                        name=name,
+                        validation_definitions=[validation],
+                        actions=[],  # results are stored; the docs are built once below
+                        result_format="SUMMARY",
+                    )
+                )
+                run = checkpoint.run(
+                    batch_parameters={"dataframe": df}, expectation_parameters=suite_params
+                )
+                for validation_result in run.run_results.values():
+                    for r in validation_result.results:
+                        raised = bool(r.exception_info.get("raised_exception"))
+                        detail = (
+                            r.exception_info.get("exception_message", "")
+                            if raised
+                            else _detail(r.result)
+                        )
+                        if not r.success and not detail:
+                            # GX answers some errors (a missing column) with an empty result
+                            detail = "could not be evaluated (no result)"
+                        result.outcomes.append(
+                            Outcome(
+                                expectation=r.expectation_config.type,
+                                column=r.expectation_config.kwargs.get("column"),
+                                severity=(r.expectation_config.meta or {}).get("severity", "error"),
+                                success=bool(r.success),
+                                raised=raised,
+                                detail=detail,
+                            )
+                        )
+    context.build_data_docs()
+    index = docs_index(settings)
+    return QualityReport(layer, results, index if index.exists() else None)
+
+
+def _detail(result: Mapping[str, Any]) -> str:
+    if "unexpected_count" in result and result.get("unexpected_count"):
+        sample = result.get("partial_unexpected_list", [])[:3]
+        return f"{result['unexpected_count']} unexpected, e.g. {sample}"
+    if "observed_value" in result:
+        return f"observed {result['observed_value']}"
+    return ""
+
+
+# ------------------------------------------------------------------------- the two gates
+
+
+def validate_marts(settings: Settings, serving: Path | None = None) -> QualityReport:
+    """The mart suites, with row counts bounded by the currently published version."""
+    published = _published_counts(serving) if serving else {}
+
+    def frames(con: duckdb.DuckDBPyConnection, spec: dict) -> list[tuple[str, dict, dict]]:
+        table = spec["name"].split(".", 1)[1]
+        previous = published.get(table)
+        months = con.execute("select count(*) from intermediate.int_months").fetchone()[0]
+        params = {
+            "published_rows_min": int(previous * 0.5) if previous else 0,
+            "published_rows_max": previous * 2 + 50 if previous else None,
+            "months_in_period": months,
+        }
+        return [(spec["name"], {}, params)]
+
+    return run_suites(settings, "marts", frames)
+
+
+def validate_raw_batches(settings: Settings, batch_ids: list[str] | None = None) -> QualityReport:
+    """The raw suites, once per loaded batch that holds rows of the entity."""
+
+    def frames(con: duckdb.DuckDBPyConnection, spec: dict) -> list[tuple[str, dict, dict]]:
+        entity = spec["name"].split(".", 1)[1]
+        rows = con.execute(
+            """select batch_id, rows_loaded, max(loaded_at) over (partition by batch_id)
+            from raw._load_manifest where entity = ? and status = 'loaded' and rows_loaded > 0
+            order by batch_id""",
+            [entity],
+        ).fetchall()
+        out = []
+        for i, (batch_id, _, loaded_at) in enumerate(rows):
+            if batch_ids is not None and batch_id not in batch_ids:
+                continue
+            recent = [r[1] for r in rows[max(0, i - 5) : i]]
+            typical = sorted(recent)[len(recent) // 2] if recent else None
+            params = {
+                "company_founded": COMPANY_FOUNDED,
+                "batch_loaded_at": loaded_at.strftime("%Y-%m-%dT%H:%M:%S"),
+                "volume_min": 0,
+                # a delta far bigger than the recent ones is worth a look (a re-export?)
+                "volume_max": max(typical * 50, 10_000) if typical else None,
+            }
+            out.append((f"{spec['name']}@{batch_id}", {"batch_id": batch_id}, params))
+        return out
+
+    return run_suites(settings, "raw", frames)
+
+
+def _published_counts(serving: Path) -> dict[str, int]:
+    if not serving.exists():
+        return {}
+    with duckdb.connect(str(serving), read_only=True) as con:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        ]
+        return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in tables}

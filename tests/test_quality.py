@@ -1,0 +1,92 @@
+"""The Great Expectations runner: what counts as a failure, on a real DuckDB file."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from salesperf.quality import run_suites
+from salesperf.settings import Settings, load_settings
+
+
+@pytest.fixture
+def project(tmp_path) -> Settings:
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.t as select * from (values (1, 0.5), (2, 1.5), (3, null)) v(k, r)"
+        )
+    settings = load_settings({"SALESPERF_WAREHOUSE": str(warehouse)})
+    return dataclasses.replace(settings, project_dir=tmp_path)
+
+
+def suite(project: Settings, name: str, expectations: list[dict]) -> None:
+    folder = Path(project.project_dir) / "expectations" / "marts"
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "name": f"marts.{name}",
+        "meta": {"salesperf": {"query": "select * from marts.t"}},
+        "expectations": expectations,
+    }
+    (folder / f"{name}.json").write_text(json.dumps(spec))
+
+
+def run(project: Settings):
+    return run_suites(project, "marts", lambda con, spec: [(spec["name"], {}, {})])
+
+
+def between(severity: str) -> dict:
+    kwargs = {"column": "r", "min_value": 0, "max_value": 1}
+    return {
+        "type": "expect_column_values_to_be_between",
+        "kwargs": kwargs,
+        "meta": {"severity": severity},
+    }
+
+
+def test_an_error_expectation_that_fails_fails_the_gate_and_says_why(project):
+    suite(project, "ratios", [between("error")])
+    report = run(project)
+    assert not report.passed
+    assert report.failures() == [
+        "marts.ratios: expect_column_values_to_be_between(r) 1 unexpected, e.g. [1.5]"
+    ]
+    assert report.docs_index is not None and report.docs_index.exists()
+
+
+def test_a_warning_is_reported_but_does_not_fail(project):
+    suite(project, "ratios", [between("warning")])
+    report = run(project)
+    assert report.passed
+    assert len(report.suites[0].warnings) == 1
+
+
+def test_an_expectation_that_raises_is_a_failure_not_a_pass(project):
+    missing = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "nope"}}
+    suite(project, "broken", [missing])
+    report = run(project)
+    assert not report.passed
+    assert report.failures() == [
+        "marts.broken: expect_column_values_to_not_be_null(nope) could not be evaluated (no result)"
+    ]
+
+
+def test_a_suite_that_evaluated_nothing_is_a_failure(project):
+    suite(project, "empty", [])
+    report = run(project)
+    assert not report.passed
+    assert report.failures() == ["marts.empty: evaluated no expectation"]
+
+
+def test_every_shipped_suite_is_valid_json_with_a_query_and_expectations():
+    folder = Path(__file__).resolve().parents[1] / "expectations"
+    specs = [json.loads(p.read_text()) for p in folder.glob("*/*.json")]
+    assert len(specs) >= 22
+    for spec in specs:
+        assert spec["expectations"], spec["name"]
+        assert spec["meta"]["salesperf"]["query"].lower().startswith(("select", "with"))
