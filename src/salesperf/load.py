@@ -215,6 +215,9 @@ def _load_file(
     entity_name = path.stem.lower()
     result = FileResult(entity=entity_name, source_file=str(path), status="loaded")
     con.execute("drop table if exists _csv_errors; drop table if exists _csv_scan")
+    if path.stat().st_size == 0:
+        result.status, result.message = "rejected", f"{path.name}: empty file (not even a header)"
+        return result
     try:
         con.execute(f"create or replace temp table _in as {_read_sql(path)}")
     except duckdb.Error as exc:
@@ -239,7 +242,7 @@ def _load_file(
         reject = f"unknown entity '{entity_name}': expected one of {', '.join(ENTITIES)}"
     else:
         missing = [c for c in entity.required if c not in lower]
-        if missing:
+        if missing and not _is_delete_feed(con, entity, lower, missing):
             reject = f"missing required column(s): {', '.join(missing)}"
     if reject:
         con.execute(
@@ -291,6 +294,19 @@ def _load_file(
     if result.quarantined:
         result.message = f"{result.quarantined} row(s) quarantined"
     return result
+
+
+def _is_delete_feed(
+    con: duckdb.DuckDBPyConnection, entity: Entity, lower: dict[str, str], missing: list[str]
+) -> bool:
+    """A file of deletes only needs the key, updated_at and is_deleted (true on every row)."""
+    if "is_deleted" not in lower or any(c in (*entity.key, "updated_at") for c in missing):
+        return False
+    column = q(lower["is_deleted"])
+    not_deletes = con.execute(
+        f"select count(*) from _in where not coalesce(try_cast({column} as boolean), false)"
+    ).fetchone()[0]
+    return not_deletes == 0
 
 
 def _quarantine_malformed_lines(
