@@ -7,6 +7,7 @@ Period: January and February 2025, as of 2025-02-28. EUR is worth 1.20 from 1 Ja
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -305,4 +306,10 @@ def test_marts_carry_no_personal_data(warehouse):
             "where table_schema = 'marts' and (column_name like '%email%' "
             "or column_name like '%phone%')"
         ).fetchall()
-    assert columns == []
+        assert sorted(columns) == [("dim_leads", "email_hash"), ("dim_leads", "phone_hash")]
+        hashes = con.execute(
+            "select email_hash, phone_hash from marts.dim_leads where lead_id = 'L1'"
+        ).fetchone()
+    # a salted SHA-256 of the normalised value: 64 hex digits, not the address itself
+    assert all(len(h) == 64 and set(h) <= set("0123456789abcdef") for h in hashes)
+    assert hashes[0] != hashlib.sha256(b"a@p.io").hexdigest()  # the salt is applied

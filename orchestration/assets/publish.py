@@ -11,6 +11,7 @@ PUBLISHED_FROM = sorted({mart_key(m) for m in MART_SUITES.values()}, key=str) + 
     mart_key(m)
     for m in (
         "dim_reps",
+        "dim_leads",
         "dim_rep_roles",
         "dim_teams",
         "dim_accounts",

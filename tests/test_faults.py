@@ -1,0 +1,153 @@
+"""Faults: a process killed mid-build or mid-publish, two runs at once. Readers of the
+serving file never see a half-done version, and the next run recovers."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from test_determinism import mart_hashes
+
+from salesperf.generate import GeneratorConfig, generate
+
+SALESPERF = str(Path(sys.executable).with_name("salesperf"))
+SMALL = GeneratorConfig(seed=9, reps=10, months=2, delta_days=2)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def env_for(root: Path) -> dict[str, str]:
+    return os.environ | {
+        "SALESPERF_WAREHOUSE": str(root / "warehouse" / "w.duckdb"),
+        "DAGSTER_HOME": str(root / "dagster"),
+    }
+
+
+def salesperf_run(root: Path, landing: Path) -> subprocess.Popen:
+    """Start `salesperf run`; its output goes to files (a full pipe would stall it)."""
+    root.mkdir(parents=True, exist_ok=True)
+    log = (root / f"run-{time.monotonic_ns()}.log").open("w+")
+    process = subprocess.Popen(
+        [SALESPERF, "run", "--extracts", str(landing)],
+        env=env_for(root),
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        start_new_session=True,  # so the whole group (dbt included) can be killed
+    )
+    process.log = log  # type: ignore[attr-defined]
+    return process
+
+
+def stderr_of(process: subprocess.Popen) -> str:
+    process.log.seek(0)  # type: ignore[attr-defined]
+    return process.log.read()  # type: ignore[attr-defined]
+
+
+def serving(root: Path) -> Path:
+    return root / "warehouse" / "serving" / "salesperf.duckdb"
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("faults") / "landing"
+    generate(SMALL, out)
+    return out
+
+
+@pytest.mark.e2e
+def test_sigkill_during_dbt_build_keeps_the_published_version_and_recovers(landing, tmp_path):
+    first = salesperf_run(tmp_path, landing)
+    assert first.wait(timeout=600) == 0, stderr_of(first)[-2000:]
+    published = digest(serving(tmp_path))
+
+    victim = salesperf_run(tmp_path, landing)
+    deadline = time.monotonic() + 300
+    # wait until dbt itself is running in the victim's process group, then kill it all
+    while not _dbt_build_running_in(victim.pid):
+        assert victim.poll() is None, "the run ended before dbt started"
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    time.sleep(2)  # well into the build
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.wait(timeout=60)
+
+    assert digest(serving(tmp_path)) == published  # byte for byte
+    with duckdb.connect(str(serving(tmp_path)), read_only=True) as con:
+        assert con.execute("select count(*) from marts.kpi_company_monthly").fetchone()[0] > 0
+
+    again = salesperf_run(tmp_path, landing)
+    assert again.wait(timeout=600) == 0, stderr_of(again)[-2000:]
+    clean = tmp_path / "clean"
+    uninterrupted = salesperf_run(clean, landing)
+    assert uninterrupted.wait(timeout=600) == 0, stderr_of(uninterrupted)[-2000:]
+    assert mart_hashes(tmp_path / "warehouse" / "w.duckdb") == mart_hashes(
+        clean / "warehouse" / "w.duckdb"
+    )
+
+
+def _dbt_build_running_in(group: int) -> bool:
+    """Is a `dbt build` process (its program, not just any argument) in this group?"""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+            in_group = os.getpgid(int(proc.name)) == group
+        except (OSError, ProcessLookupError):
+            continue
+        programs = [Path(a.decode(errors="replace")).name for a in args[:2]]
+        if in_group and "dbt" in programs and b"build" in args:
+            return True
+    return False
+
+
+PUBLISHER = """
+import sys
+from salesperf.publish import publish
+from salesperf.settings import load_settings
+while True:
+    publish(load_settings(), keep=3)
+"""
+
+
+@pytest.mark.e2e
+def test_sigkill_during_publish_never_leaves_a_broken_serving_file(landing, tmp_path):
+    first = salesperf_run(tmp_path, landing)
+    assert first.wait(timeout=600) == 0, stderr_of(first)[-2000:]
+    for delay in (0.05, 0.15, 0.3, 0.5, 0.8, 1.3):
+        publisher = subprocess.Popen(
+            [sys.executable, "-c", PUBLISHER], env=env_for(tmp_path), start_new_session=True
+        )
+        time.sleep(delay)
+        os.killpg(publisher.pid, signal.SIGKILL)
+        publisher.wait(timeout=30)
+        # whatever moment it died at, the serving file is one whole published version
+        with duckdb.connect(str(serving(tmp_path)), read_only=True) as con:
+            version = con.execute("select version from marts._publication").fetchone()[0]
+            rows = con.execute("select count(*) from marts.kpi_company_monthly").fetchone()[0]
+        assert rows == 2
+        kept = serving(tmp_path).parent / "versions" / f"{version}.duckdb"
+        assert kept.exists() and digest(kept) == digest(serving(tmp_path))
+
+
+@pytest.mark.e2e
+def test_two_runs_at_once_do_not_corrupt_anything(landing, tmp_path):
+    runs = [salesperf_run(tmp_path, landing) for _ in range(2)]
+    outcomes = [(r.wait(timeout=900), stderr_of(r)) for r in runs]
+    codes = [code for code, _ in outcomes]
+    assert 0 in codes, outcomes[0][1][-2000:]
+    for code, err in outcomes:
+        assert code in (0, 1)
+        if code:  # the one that lost the warehouse lock says so in one line
+            assert "error:" in err and "Traceback" not in err.split("error:")[-1]
+    with duckdb.connect(str(serving(tmp_path)), read_only=True) as con:
+        assert con.execute("select count(*) from marts.kpi_company_monthly").fetchone() == (2,)
