@@ -241,7 +241,7 @@ def test_webserver_serves_the_asset_graph(tmp_path):
                 if nodes:
                     break
             except OSError:
-                pass
+                pass  # not listening yet: poll again until the deadline
             assert server.poll() is None, "the webserver exited"
             assert time.monotonic() < deadline, "the webserver did not answer in 120 s"
             time.sleep(1)
