@@ -8,6 +8,17 @@ import pytest
 
 from salesperf.settings import Settings, load_settings
 
+# the seven marts BI tools and analysts query by name (issue 2)
+KPI_MARTS = (
+    "kpi_sdr_monthly",
+    "kpi_ae_monthly",
+    "kpi_am_monthly",
+    "kpi_team_monthly",
+    "kpi_company_monthly",
+    "kpi_lead_source_monthly",
+    "kpi_handoff_rejection_reasons",
+)
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:

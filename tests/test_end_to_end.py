@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from conftest import KPI_MARTS
 
 from salesperf.cli import main
 from salesperf.generate import GeneratorConfig, generate
-
-KPI_MARTS = (
-    "kpi_sdr_monthly",
-    "kpi_ae_monthly",
-    "kpi_am_monthly",
-    "kpi_team_monthly",
-    "kpi_company_monthly",
-    "kpi_lead_source_monthly",
-    "kpi_handoff_rejection_reasons",
-)
 
 
 @pytest.mark.e2e

@@ -18,7 +18,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import write_batch
+from conftest import KPI_MARTS, write_batch
 from test_publish import privacy_findings
 
 from salesperf.build import BuildFailed
@@ -26,15 +26,6 @@ from salesperf.generate import GeneratorConfig, generate
 from salesperf.publish import serving_path
 from salesperf.settings import load_settings
 
-KPI_MARTS = (
-    "kpi_sdr_monthly",
-    "kpi_ae_monthly",
-    "kpi_am_monthly",
-    "kpi_team_monthly",
-    "kpi_company_monthly",
-    "kpi_lead_source_monthly",
-    "kpi_handoff_rejection_reasons",
-)
 BIN = Path(sys.executable).parent
 
 
