@@ -90,3 +90,29 @@ def test_every_shipped_suite_is_valid_json_with_a_query_and_expectations():
     for spec in specs:
         assert spec["expectations"], spec["name"]
         assert spec["meta"]["salesperf"]["query"].lower().startswith(("select", "with"))
+
+
+def test_the_raw_suite_flags_a_close_date_before_creation(tmp_path):
+    from conftest import write_batch
+
+    from salesperf.load import load_path
+    from salesperf.quality import validate_raw_batches
+
+    batch = write_batch(
+        tmp_path / "landing" / "b1",
+        {
+            "opportunities": "opportunity_id,owner_id,opportunity_type,stage,amount,created_at,"
+            "close_date,is_closed,is_won,updated_at\n"
+            "O1,U1,upsell,won,5,2025-03-01T10:00:00,2025-01-02,true,true,2025-03-02\n"
+            "O2,U1,upsell,won,5,2025-01-01T10:00:00,2025-01-02,true,true,2025-03-02\n"
+        },
+    )
+    settings = load_settings({"SALESPERF_WAREHOUSE": str(tmp_path / "w.duckdb")})
+    load_path(settings.warehouse, batch)
+    report = validate_raw_batches(settings, ["b1"])
+    suite = next(s for s in report.suites if s.suite == "raw.opportunities@b1")
+    assert suite.passed  # a warning: implausible rows are loaded, not blocked
+    assert [o.expectation for o in suite.warnings] == [
+        "expect_column_pair_values_a_to_be_greater_than_b"
+    ]
+    assert "1 unexpected" in suite.warnings[0].detail
