@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import sys
 from pathlib import Path
 
+import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 
 from salesperf.settings import PROJECT_DIR, Settings
@@ -33,3 +35,14 @@ def ensure_dagster_home(settings: Settings) -> Path:
     if not config.exists():
         shutil.copyfile(Path(__file__).with_name("dagster.yaml"), config)
     return home
+
+
+def open_instance(settings: Settings) -> dg.DagsterInstance:
+    """The project's Dagster instance. Two processes opening a new DAGSTER_HOME at once
+    would both create its SQLite schema and one would fail: creation is serialised."""
+    home = ensure_dagster_home(settings)
+    with (home / ".instance.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        instance = dg.DagsterInstance.from_config(str(home))
+        instance.get_runs(limit=1)  # make sure the storage exists before letting go
+    return instance

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.automation import JOB_NAME, run_config
-from orchestration.resources import ensure_dagster_home
+from orchestration.resources import open_instance
 from salesperf.build import BuildFailed
 from salesperf.settings import Settings
 
@@ -28,7 +28,7 @@ def run_pipeline(
     config["ops"]["dbt_models"]["config"]["full_refresh"] = full_refresh
     config["loggers"] = {"console": {"config": {"log_level": "INFO"}}}
     if instance is None:
-        instance = dg.DagsterInstance.from_config(str(ensure_dagster_home(settings)))
+        instance = open_instance(settings)
     result = defs.resolve_job_def(JOB_NAME).execute_in_process(
         run_config=config, instance=instance, raise_on_error=False
     )

@@ -242,3 +242,26 @@ def test_webserver_serves_the_asset_graph(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
+
+
+def test_processes_opening_a_new_dagster_home_at_once_all_succeed(tmp_path):
+    # without the lock in open_instance, two of four such processes typically fail while
+    # creating the instance's SQLite schema (seen: "table secondary_indexes already exists")
+    code = (
+        "from orchestration.resources import open_instance\n"
+        "from salesperf.settings import load_settings\n"
+        "open_instance(load_settings())\n"
+    )
+    env = os.environ | {"DAGSTER_HOME": str(tmp_path / "home")}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    errors = [p.communicate(timeout=300)[1] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0], errors
