@@ -2,14 +2,15 @@
 -- Both come from project vars when set, otherwise from the data itself, so that results
 -- never depend on the day the pipeline happens to run.
 with leads as (select * from {{ ref('stg_crm__leads') }}),
-activities as (select * from {{ ref('stg_crm__activities') }}),
+-- the fact already holds each activity's local date: no second pass over raw activities
+activities as (select * from {{ ref('fct_activities') }}),
 handoffs as (select * from {{ ref('stg_crm__lead_handoffs') }}),
 opportunities as (select * from {{ ref('stg_crm__opportunities') }}),
 
 event_days as (
     select {{ local_date('created_at') }} as event_date from leads
     union all
-    select {{ local_date('occurred_at') }} from activities
+    select activity_date from activities
     union all
     select {{ local_date('sent_at') }} from handoffs
     union all
