@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -210,6 +210,16 @@ class Org:
     term_day: np.ndarray  # large when still employed
     role_at: np.ndarray  # users x days, role code while employed, 0 otherwise
     team_at: np.ndarray  # users x days
+    # coaching that works: from `coached_from` (a day) on, skill grows by `lift`
+    coached_from: np.ndarray | None = None
+    lift: np.ndarray | None = None
+
+    def skill_on(self, idx: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Skill of users `idx` on day offsets `day`, with the lift coaching gave them."""
+        if self.coached_from is None or self.lift is None:
+            return self.skill[idx]
+        helped = np.asarray(day) >= self.coached_from[idx]
+        return self.skill[idx] * (1 + self.lift[idx] * helped)
 
 
 def _org(cfg: GeneratorConfig, rng: np.random.Generator, sink: Sink) -> Org:
@@ -359,6 +369,8 @@ def generate(
         sink = Sink(Path(tmp) / "scratch.duckdb")
         progress("generating reps, teams and role history")
         org = _org(cfg, rng, sink)
+        # coaching comes first: the reps it helps sell better afterwards
+        org = _coaching(cfg, rng, org, sink)
         progress("generating leads and SDR->AE handoffs")
         leads = _leads(cfg, rng, org, sink)
         handoffs = _handoffs(cfg, rng, org, leads, sink)
@@ -369,7 +381,6 @@ def generate(
         progress("generating goals, costs, coaching, contests and fx rates")
         _goals(cfg, org, sink)
         _costs(cfg, rng, org, sink)
-        _coaching(cfg, rng, org, sink)
         _contests(cfg, sink)
         _fx_rates(cfg, rng, sink)
         progress("writing batches")
@@ -395,7 +406,7 @@ class Leads:
 
 def _leads(cfg: GeneratorConfig, rng: np.random.Generator, org: Org, sink: Sink) -> Leads:
     users, days = _business_cells(cfg, org, 1)
-    per_day = rng.poisson(3.2 * _ramp(org, users, days, 3) * org.skill[users] ** 0.3)
+    per_day = rng.poisson(3.2 * _ramp(org, users, days, 3) * org.skill_on(users, days) ** 0.3)
     owner = np.repeat(users, per_day)
     day = np.repeat(days, per_day)
     order = np.lexsort((day, owner))
@@ -403,11 +414,12 @@ def _leads(cfg: GeneratorConfig, rng: np.random.Generator, org: Org, sink: Sink)
     n = len(owner)
     created = _work_seconds(rng, day)
     source = rng.choice(len(SOURCES), n, p=SOURCE_SHARE)
-    quality = SOURCE_QUALITY[source] * np.clip(org.skill[owner], 0.5, 1.6) ** 0.5
+    skill = org.skill_on(owner, day)
+    quality = SOURCE_QUALITY[source] * np.clip(skill, 0.5, 1.6) ** 0.5
     bant = rng.random((n, 4)) < np.clip(quality, 0.05, 0.95)[:, None]
     employees = np.round(rng.lognormal(np.log(110), 1.0, n)).astype("int64")
     score = bant.sum(1) / 4 * np.where(employees >= 50, 1.0, 0.6)
-    sent = rng.random(n) < np.clip(0.08 + 0.6 * score * org.skill[owner] ** 0.4, 0, 0.9)
+    sent = rng.random(n) < np.clip(0.08 + 0.6 * score * skill**0.4, 0, 0.9)
     early = bant & (rng.random((n, 4)) < 0.5)  # half the facts are known at creation
     lead_id = np.arange(1, n + 1)
     base = {
@@ -551,7 +563,7 @@ def _opportunities(
         [leads.employees[acc["lead_ix"].to_numpy()], np.round(rng.lognormal(np.log(110), 1, n_s))]
     )
     n_new = n_h + n_s
-    skill = org.skill[owner]
+    skill = org.skill_on(owner, created // DAY)
     p_win = np.clip(0.12 + 0.45 * source_q * skill, 0.05, 0.75)
     won = rng.random(n_new) < p_win
     cycle = rng.gamma(3.0, 14.0, n_new) / np.sqrt(skill) * np.where(won, 1.0, 0.7) + 5
@@ -675,7 +687,8 @@ def _append_lead_updates(
     upd["account_id"] = "A" + conv["account_id"].astype(str).str.zfill(6).to_numpy()
     upd["updated_at"] = conv["updated_at"].to_numpy()
     # deletes: unsent leads, spread through the period; one comes back later
-    unsent = np.nonzero(~leads.sent)[0]
+    # (old enough that the delete and its undo land inside the period)
+    unsent = np.nonzero(~leads.sent & (leads.created < (cfg.days - 7) * DAY))[0]
     victims = rng.choice(unsent, min(len(unsent), max(3, len(unsent) // 400)), replace=False)
     dels = merged.loc["L" + pd.Series(victims + 1).astype(str).str.zfill(6)].reset_index()
     dels["updated_at"] = dels["updated_at"] + pd.Timedelta(days=2)
@@ -873,7 +886,7 @@ def _activities(
         users, days = _business_cells(cfg, org, role_code)
         ramp = _ramp(org, users, days, 3)
         per_type = [
-            rng.poisson(r * cfg.activity_rate * ramp * org.skill[users] ** 0.5)
+            rng.poisson(r * cfg.activity_rate * ramp * org.skill_on(users, days) ** 0.5)
             for r in (calls, emails, meetings)
         ]
         for type_name, counts in zip(("call", "email", "meeting"), per_type, strict=True):
@@ -941,6 +954,7 @@ def _month_starts(cfg: GeneratorConfig) -> list[date]:
 
 def _goals(cfg: GeneratorConfig, org: Org, sink: Sink) -> None:
     months = _month_starts(cfg)
+    team_bookings = round(45_000 * cfg.reps / len(np.unique(org.team)), -3)
     rows = []
     for m in months:
         d = (m - cfg.start).days
@@ -948,21 +962,32 @@ def _goals(cfg: GeneratorConfig, org: Org, sink: Sink) -> None:
             role = org.role_at[u, d] if d < cfg.days else 0
             uid = f"U{org.user_id[u]:06d}"
             if role == 2:
-                rows.append(("user", uid, "bookings_amount", "month", m, 60_000))
+                rows.append(("user", uid, "bookings_amount", "month", m, 100_000))
                 rows.append(("user", uid, "meetings", "month", m, 35))
             elif role == 3:
                 rows.append(("user", uid, "expansion_amount", "month", m, 15_000))
+                rows.append(("user", uid, "bookings_amount", "month", m, 60_000))
             elif role == 1:
-                rows.append(("user", uid, "qualified_leads_sent", "month", m, 10))
+                rows.append(("user", uid, "qualified_leads_sent", "month", m, 8))
                 rows.append(("user", uid, "calls", "month", m, 650))
         for t in np.unique(org.team):
-            rows.append(("team", f"T{t + 1:06d}", "bookings_amount", "month", m, 200_000))
+            rows.append(("team", f"T{t + 1:06d}", "bookings_amount", "month", m, team_bookings))
+            if m.month in (1, 4, 7, 10):
+                rows.append(("team", f"T{t + 1:06d}", "qualified_leads_sent", "quarter", m, 90))
         if m.month in (1, 4, 7, 10):
-            rows.append(("company", None, "revenue", "quarter", m, 2_000_000))
+            rows.append(("company", None, "revenue", "quarter", m, cfg.reps * 125_000))
     for w in range(0, cfg.days, 7):
         week = cfg.start + timedelta(days=w - cfg.start.weekday())
         rows.append(("company", None, "calls", "week", week, 4_000))
-    rows.append(("company", None, "revenue", "year", date(cfg.start.year, 1, 1), 8_000_000))
+    # a daily meetings target on every business day of the last month
+    last = _month_starts(cfg)[-1]
+    for d in range((last - cfg.start).days, cfg.days):
+        day = cfg.start + timedelta(days=d)
+        if day.weekday() < 5:
+            rows.append(("company", None, "meetings", "day", day, 60))
+    rows.append(
+        ("company", None, "revenue", "year", date(cfg.start.year, 1, 1), cfg.reps * 500_000)
+    )
     frame = pd.DataFrame(
         rows, columns=["scope", "scope_id", "metric", "grain", "period_start", "target"]
     )
@@ -992,15 +1017,20 @@ def _costs(cfg: GeneratorConfig, rng: np.random.Generator, org: Org, sink: Sink)
     sink.append("costs", frame)
 
 
-def _coaching(cfg: GeneratorConfig, rng: np.random.Generator, org: Org, sink: Sink) -> None:
-    """Managers coach their reps; AEs coach SDRs, AMs coach AEs (SDR <- AE <- AM)."""
+def _coaching(cfg: GeneratorConfig, rng: np.random.Generator, org: Org, sink: Sink) -> Org:
+    """Managers coach their reps; AEs coach SDRs, AMs coach AEs (SDR <- AE <- AM).
+    Coaching starts for a rep in a random month (some never get any), and lifts the
+    skill of about half the coachees from their first session on."""
     targets = {1: "qualified_lead_rate", 2: "win_rate", 3: "net_revenue_retention"}
     coach_of = {1: 2, 2: 3}
     rows = []
-    for m in _month_starts(cfg):
+    n_users = len(org.user_id)
+    months = _month_starts(cfg)
+    starts = rng.integers(0, len(months) + 3, n_users)  # beyond the last month: never
+    for mi, m in enumerate(months):
         d = (m - cfg.start).days
         roles, teams = org.role_at[:, d], org.team_at[:, d]
-        for u in np.nonzero((roles > 0) & (roles < 4))[0]:
+        for u in np.nonzero((roles > 0) & (roles < 4) & (starts <= mi))[0]:
             same_team = teams == teams[u]
             if rng.random() < 0.6:
                 mgr = np.nonzero(same_team & (roles == 4))[0]
@@ -1027,6 +1057,11 @@ def _coaching(cfg: GeneratorConfig, rng: np.random.Generator, org: Org, sink: Si
         }
     )
     sink.append("coaching_sessions", frame[frame["updated_at"] < pd.Timestamp(cfg.end)])
+    first_day = np.full(n_users, 10**6)
+    offsets = np.asarray((occurred - pd.Timestamp(cfg.start)) // pd.Timedelta(days=1))
+    np.minimum.at(first_day, coachee, offsets)
+    lift = np.where(rng.random(n_users) < 0.5, 0.35, 0.0)
+    return replace(org, coached_from=first_day, lift=lift)
 
 
 def _contests(cfg: GeneratorConfig, sink: Sink) -> None:
