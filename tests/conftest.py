@@ -18,6 +18,20 @@ KPI_MARTS = (
     "kpi_lead_source_monthly",
     "kpi_handoff_rejection_reasons",
 )
+# goals, leaderboards, contests, coaching and ramp: not one row per month
+PERFORMANCE_MARTS = (
+    "kpi_scorecard",
+    "kpi_quota_attainment",
+    "kpi_quota_attainment_company",
+    "kpi_leaderboard",
+    "kpi_contest_standings",
+    "kpi_coaching_activity_monthly",
+    "kpi_coaching_impact",
+    "kpi_coach_candidates",
+    "kpi_ramp",
+    "kpi_ramp_cohorts",
+)
+ALL_KPI_MARTS = KPI_MARTS + PERFORMANCE_MARTS
 
 
 @pytest.fixture

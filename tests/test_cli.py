@@ -25,6 +25,9 @@ def run(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
     [
         (("load", "/no/such/folder"), "error: extracts path not found: /no/such/folder"),
         (("kpis",), "error: warehouse"),
+        (("kpis", "--leaderboard", "calls"), "error: --leaderboard needs --role SDR, AE or AM"),
+        (("kpis", "--period", "2025-03"), "error: --role and --period go with --leaderboard"),
+        (("kpis", "--scorecard", "U1", "--leaderboard", "calls"), "not allowed with argument"),
         (("build",), "error: warehouse"),
         (("generate", "--reps", "abc"), "'abc' is not a number"),
         (("generate", "--format", "xlsx"), "invalid choice: 'xlsx'"),

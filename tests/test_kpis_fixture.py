@@ -114,6 +114,10 @@ Q5,2025-02-01,tools,100,,2025-02-28
     "goals": """
 goal_id,scope,scope_id,metric,grain,period_start,target,updated_at
 G1,user,U2,bookings_amount,month,2025-01-01,20000,2024-12-28
+G2,user,U2,bookings_amount,month,2025-02-01,8000,2025-01-28
+G3,user,U1,calls,week,2025-01-06,5,2025-01-03
+G4,team,T1,calls,month,2025-01-01,10,2024-12-28
+G5,company,,calls,month,2025-02-01,0,2025-01-28
 """,
     "coaching_sessions": """
 session_id,coach_id,coachee_id,occurred_at,duration_minutes,topic,target_metric,updated_at
@@ -313,3 +317,97 @@ def test_marts_carry_no_personal_data(warehouse):
     # a salted SHA-256 of the normalised value: 64 hex digits, not the address itself
     assert all(len(h) == 64 and set(h) <= set("0123456789abcdef") for h in hashes)
     assert hashes[0] != hashlib.sha256(b"a@p.io").hexdigest()  # the salt is applied
+
+
+def test_scorecard_quota_and_leaderboards(warehouse):
+    card = rows(warehouse, "select goal_id, metric, * from marts.kpi_scorecard")
+    # G1: U2's only January win (O5) has no amount - unknown, not 0 - so no attainment
+    g1 = card[("G1", "bookings_amount")]
+    assert (g1["actual"], g1["attainment"], g1["period_status"]) == (None, None, "complete")
+    # G2: O1 won 10000 on 14 Feb against 8000; as of 28 Feb all 20 business days are gone
+    g2 = card[("G2", "bookings_amount")]
+    assert (g2["actual"], g2["attainment"], g2["period_status"]) == (10000, 1.25, "current")
+    assert (g2["business_days_in_period"], g2["business_days_elapsed"]) == (20, 20)
+    assert (g2["expected_to_date"], g2["pace"]) == (8000, 1.25)
+    # G3: U1's calls C1-C4 in the week of 6 Jan: 4 of 5
+    assert card[("G3", "calls")]["attainment"] == 0.8
+    # G4: team T1 in January: U1's 4 calls + U2's C7 and C9 (C10 was deleted)
+    assert card[("G4", "calls")]["actual"] == 6
+    # G5: a zero target: 3 February calls (C5, C6, C8), no attainment
+    g5 = card[("G5", "calls")]
+    assert (g5["actual"], g5["attainment"]) == (3, None)
+
+    quota = rows(warehouse, "select user_id, period_start, * from marts.kpi_quota_attainment")
+    assert quota[("U2", JAN)]["quota"] == 20000 and quota[("U2", JAN)]["attainment"] is None
+    assert quota[("U2", FEB)]["attainment"] == 1.25 and quota[("U2", FEB)]["is_at_or_above_quota"]
+    # U4, an AE from 10 Feb, and U3 (AM) carry no quota
+    assert quota[("U4", FEB)]["quota"] is None and quota[("U3", FEB)]["bookings_amount"] == 2000
+    company = rows(
+        warehouse,
+        "select grain, period_start, * from marts.kpi_quota_attainment_company",
+    )[("month", FEB)]
+    assert (company["quota_carrying_reps"], company["reps_with_quota"]) == (3, 1)
+    assert company["share_at_or_above_quota"] == 1
+
+    board = rows(
+        warehouse,
+        "select role || ' ' || metric || ' ' || period_start, entity_id, rank, value "
+        "from marts.kpi_leaderboard where grain = 'month' and entity_type = 'rep'",
+    )
+    # January SDR calls: U1 4, U4 none. February: U4 made C5 as an SDR (before 10 Feb),
+    # C6 as an AE; U1 none. February AE calls: U2 (C8) and U4 (C6) tie at rank 1.
+    assert (
+        board[("SDR calls 2025-01-01", "U1")]["rank"],
+        board[("SDR calls 2025-01-01", "U4")]["rank"],
+    ) == (1, 2)
+    assert board[("SDR calls 2025-02-01", "U4")]["value"] == 1
+    assert board[("SDR calls 2025-02-01", "U1")]["rank"] == 2
+    assert (
+        board[("AE calls 2025-02-01", "U2")]["rank"]
+        == board[("AE calls 2025-02-01", "U4")]["rank"]
+        == 1
+    )
+
+    contest = rows(
+        warehouse, "select contest_id, participant_id, * from marts.kpi_contest_standings"
+    )
+    assert contest[("K1", "U1")]["status"] == "finished"
+    assert (contest[("K1", "U1")]["total"], contest[("K1", "U1")]["is_leader"]) == (4, True)
+    assert (contest[("K1", "U4")]["total"], contest[("K1", "U4")]["rank"]) == (0, 2)
+
+
+def test_coaching_and_ramp(warehouse):
+    activity = rows(
+        warehouse, "select coach_user_id, month, * from marts.kpi_coaching_activity_monthly"
+    )
+    s1 = activity[("U2", JAN)]
+    assert (s1["sessions_given"], s1["coachees"], s1["coaching_minutes"], s1["peer_sessions"]) == (
+        1,
+        1,
+        30,
+        1,
+    )
+    impact = rows(
+        warehouse, "select coachee_user_id, target_metric, * from marts.kpi_coaching_impact"
+    )
+    # coached on 20 Jan: no month before January in the data; after = February, where U1
+    # sent H5 (lead L4, deleted, so not qualified): 0 of 1
+    u1 = impact[("U1", "qualified_lead_rate")]
+    assert (u1["months_before"], u1["value_before"]) == (0, None)
+    assert (u1["months_after"], u1["value_after"]) == (1, 0)
+    # candidates over January-February: U2 alone has a known actual against a target
+    # (10000 / 8000 in February) and coached U1 in the window
+    cands = rows(warehouse, "select role, user_id, * from marts.kpi_coach_candidates")
+    assert list(cands) == [("AE", "U2")]
+    assert (cands[("AE", "U2")]["attainment"], cands[("AE", "U2")]["already_coaches"]) == (
+        1.25,
+        True,
+    )
+    ramp = rows(warehouse, "select user_id, hire_date, * from marts.kpi_ramp")
+    u2 = next(v for k, v in ramp.items() if k[0] == "U2")
+    # hired January 2024 (before the data): first month at target seen, ramp length unknown
+    assert (u2["tenure_months"], str(u2["first_month_at_target"]), u2["months_to_target"]) == (
+        13,
+        FEB,
+        None,
+    )

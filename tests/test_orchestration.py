@@ -18,7 +18,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import KPI_MARTS, write_batch
+from conftest import ALL_KPI_MARTS, write_batch
 from test_publish import privacy_findings
 
 from salesperf.build import BuildFailed
@@ -43,7 +43,7 @@ def test_definitions_load_in_process_and_with_the_dagster_cli():
     dg.Definitions.validate_loadable(defs)
     graph = defs.get_repository_def().asset_graph
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert {f"marts/{m}" for m in KPI_MARTS} <= keys
+    assert {f"marts/{m}" for m in ALL_KPI_MARTS} <= keys
     # lineage is unbroken: the staging model reads the raw asset the loader writes
     stg = dg.AssetKey(["staging", "stg_crm__activities"])
     assert dg.AssetKey(["raw", "activities"]) in graph.get(stg).parent_keys
@@ -84,7 +84,7 @@ def test_the_whole_graph_materializes_and_a_failing_test_blocks_downstream(env, 
     assert raw_activities.metadata["rows_loaded"].value > 1000
     assert raw_activities.metadata["rows_quarantined"].value == 0
     with duckdb.connect(str(env.warehouse), read_only=True) as con:
-        for mart in KPI_MARTS:
+        for mart in ALL_KPI_MARTS:
             assert con.execute(f"select count(*) from marts.{mart}").fetchone()[0] > 0, mart
     # audited and published: the serving file holds the marts and no personal data
     serving = serving_path(env)
@@ -237,7 +237,7 @@ def test_webserver_serves_the_asset_graph(tmp_path):
             assert time.monotonic() < deadline, "the webserver did not answer in 120 s"
             time.sleep(1)
         paths = {"/".join(n["assetKey"]["path"]) for n in nodes}
-        assert {f"marts/{m}" for m in KPI_MARTS} <= paths
+        assert {f"marts/{m}" for m in ALL_KPI_MARTS} <= paths
         assert "raw/activities" in paths
     finally:
         os.killpg(server.pid, signal.SIGKILL)

@@ -70,9 +70,19 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_kpis(args: argparse.Namespace, settings: Settings) -> None:
-    from salesperf.report import kpi_report
+    from salesperf.report import kpi_report, leaderboard_report, scorecard_report
 
-    print(kpi_report(settings.warehouse, month=args.month, top=args.top))
+    if args.scorecard:
+        print(scorecard_report(settings.warehouse, args.scorecard))
+    elif args.leaderboard:
+        if not args.role:
+            raise UserError("--leaderboard needs --role SDR, AE or AM")
+        top = args.top or 10
+        print(leaderboard_report(settings.warehouse, args.leaderboard, args.role, args.period, top))
+    else:
+        if args.role or args.period:
+            raise UserError("--role and --period go with --leaderboard")
+        print(kpi_report(settings.warehouse, month=args.month, top=args.top or 3))
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
@@ -200,9 +210,23 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--port", type=_positive(int), default=3000)
     u.set_defaults(func=cmd_ui)
 
-    k = sub.add_parser("kpis", help="print the latest complete month's KPIs and top reps")
+    k = sub.add_parser(
+        "kpis",
+        help="print the latest complete month's KPIs and top reps, a leaderboard or a scorecard",
+    )
     k.add_argument("--month", help="YYYY-MM (default: the latest complete month)")
-    k.add_argument("--top", type=_positive(int), default=3)
+    k.add_argument(
+        "--top", type=_positive(int), default=None, help="rows per table (3; 10 on boards)"
+    )
+    view = k.add_mutually_exclusive_group()
+    view.add_argument(
+        "--leaderboard", metavar="METRIC", help="rank a role's reps and teams on METRIC"
+    )
+    view.add_argument("--scorecard", metavar="REP", help="a rep's goals: user id or full name")
+    k.add_argument("--role", help="SDR, AE or AM (with --leaderboard)")
+    k.add_argument(
+        "--period", help="YYYY-MM, YYYY-Qn or YYYY-Www (with --leaderboard; default: as-of month)"
+    )
     k.set_defaults(func=cmd_kpis)
     return p
 

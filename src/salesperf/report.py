@@ -1,8 +1,12 @@
-"""`salesperf kpis`: the latest complete month's company KPIs and the top reps per role."""
+"""`salesperf kpis`: the latest complete month's company KPIs and the top reps per role,
+a leaderboard, or a rep's scorecard, read from the warehouse's marts."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -97,7 +101,8 @@ def latest_complete_month(con: duckdb.DuckDBPyConnection) -> object:
     return row[0]
 
 
-def kpi_report(warehouse: Path, month: str | None = None, top: int = 3) -> str:
+@contextmanager
+def _marts(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if not warehouse.exists():
         raise UserError(f"warehouse {warehouse} not found: run `salesperf run` first")
     try:
@@ -106,14 +111,20 @@ def kpi_report(warehouse: Path, month: str | None = None, top: int = 3) -> str:
         raise UserError(f"cannot open {warehouse} read-only: {exc}") from exc
     with con:
         try:
+            yield con
+        except duckdb.CatalogException as exc:
+            raise UserError(f"the marts are not built yet ({exc}): run `salesperf build`") from exc
+
+
+def kpi_report(warehouse: Path, month: str | None = None, top: int = 3) -> str:
+    with _marts(warehouse) as con:
+        try:
             chosen = month + "-01" if month else latest_complete_month(con)
             cursor = con.execute(
                 "select * from marts.kpi_company_monthly where month = cast(? as date)", [chosen]
             )
             columns = [d[0] for d in cursor.description]
             found = cursor.fetchone()
-        except duckdb.CatalogException as exc:
-            raise UserError(f"the marts are not built yet ({exc}): run `salesperf build`") from exc
         except duckdb.ConversionException as exc:
             raise UserError(f"--month {month!r} is not a month: use YYYY-MM") from exc
         if found is None:
@@ -148,4 +159,140 @@ def kpi_report(warehouse: Path, month: str | None = None, top: int = 3) -> str:
                     ],
                 )
             )
+    return "\n".join(parts)
+
+
+def parse_period(text: str) -> tuple[str, date]:
+    """`YYYY-MM` (month), `YYYY-Qn` (quarter) or `YYYY-Www` (ISO week) -> (grain, start)."""
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+        if 1 <= int(m[2]) <= 12:
+            return "month", date(int(m[1]), int(m[2]), 1)
+    elif m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", text):
+        return "quarter", date(int(m[1]), 3 * int(m[2]) - 2, 1)
+    elif m := re.fullmatch(r"(\d{4})-[Ww](\d{2})", text):
+        try:
+            return "week", date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        except ValueError:
+            pass
+    raise UserError(f"--period {text!r}: use YYYY-MM, YYYY-Qn or YYYY-Www (ISO week)")
+
+
+def _choices(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    return [str(r[0]) for r in con.execute(sql).fetchall()]
+
+
+def leaderboard_report(
+    warehouse: Path, metric: str, role: str, period: str | None = None, top: int = 10
+) -> str:
+    """A role's leaderboard on a metric for a week, month or quarter (default: as-of month)."""
+    role = role.upper()
+    with _marts(warehouse) as con:
+        if role not in _choices(con, "select distinct role from marts.kpi_leaderboard"):
+            raise UserError(f"--role {role!r}: use SDR, AE or AM")
+        metrics = _choices(
+            con,
+            f"select distinct metric from marts.kpi_leaderboard where role = '{role}' order by 1",
+        )
+        if metric not in metrics:
+            raise UserError(f"{role} leaderboards rank {', '.join(metrics)}; not {metric!r}")
+        if period:
+            grain, start = parse_period(period)
+        else:
+            grain = "month"
+            start = con.execute(
+                "select as_of_month from intermediate.int_reporting_period"
+            ).fetchone()[0]
+        rows = con.execute(
+            """select b.rank, b.entity_type, b.entity_id, coalesce(r.full_name, t.team_name),
+                b.value, b.unit, b.is_current_period
+            from marts.kpi_leaderboard as b
+            left join marts.dim_reps as r on b.entity_type = 'rep' and b.entity_id = r.user_id
+            left join marts.dim_teams as t on b.entity_type = 'team' and b.entity_id = t.team_id
+            where b.role = ? and b.metric = ? and b.grain = ? and b.period_start = ?
+            order by b.entity_type, b.rank nulls last, b.entity_id""",
+            [role, metric, grain, start],
+        ).fetchall()
+    if not rows:
+        raise UserError(f"no {role} leaderboard for the {grain} starting {start}: no active reps")
+    kind = {"currency": "money", "ratio": "pct", "count": "int"}.get(rows[0][5], "num")
+    so_far = " (so far)" if rows[0][6] else ""
+    parts = []
+    for entity_type, label in (("rep", "rep"), ("team", "team")):
+        shown = [r for r in rows if r[1] == entity_type][:top]
+        if shown:
+            parts.append(f"{role} {label} leaderboard: {metric}, {grain} of {start}{so_far}")
+            parts.append(
+                table(
+                    ["rank", label, "id", metric],
+                    [[fmt(r[0]), str(r[3] or "-"), r[2], fmt(r[4], kind)] for r in shown],
+                )
+            )
+            parts.append("")
+    return "\n".join(parts).rstrip()
+
+
+def scorecard_report(warehouse: Path, rep: str) -> str:
+    """A rep's scorecard: every goal of the periods holding the as-of date, and the last
+    complete month's, leading indicators beside results."""
+    with _marts(warehouse) as con:
+        found = con.execute(
+            """select user_id, full_name, role, team_id from marts.dim_reps
+            where user_id = ? or lower(full_name) = lower(?) order by user_id""",
+            [rep, rep],
+        ).fetchall()
+        if not found:
+            raise UserError(f"no rep {rep!r}: give a user id (e.g. U000012) or a full name")
+        if len(found) > 1:
+            raise UserError(f"{rep!r} names {len(found)} reps: give the user id")
+        user_id, name, role, team = found[0]
+        rows = con.execute(
+            """with latest_complete as (
+                select max(period_start) as month from marts.kpi_scorecard
+                where scope = 'user' and scope_id = ? and grain = 'month'
+                    and period_status = 'complete'
+            )
+            select s.metric, s.metric_kind, s.unit, s.grain, s.period_start, s.period_status,
+                s.target, s.actual, s.attainment, s.expected_to_date, s.pace, s.as_of_date
+            from marts.kpi_scorecard as s cross join latest_complete
+            where s.scope = 'user' and s.scope_id = ?
+                and (s.period_status = 'current'
+                     or (s.grain = 'month' and s.period_start = latest_complete.month))
+            order by s.period_status desc, s.metric_kind, s.metric, s.grain""",
+            [user_id, user_id],
+        ).fetchall()
+    if not rows:
+        return f"Scorecard for {name} ({user_id}, {role}, team {team}): no goals set"
+    parts = [f"Scorecard for {name} ({user_id}, {role}, team {team}) as of {rows[0][11]}"]
+    body = []
+    for metric, kind_, unit, grain, start, status, target, actual, att, expected, pace, _ in rows:
+        money = "pct" if unit == "ratio" else "money"  # counts print whole, like money
+        body.append(
+            [
+                metric,
+                kind_ or "-",
+                f"{grain} {start}",
+                status,
+                fmt(target, money),
+                fmt(actual, money),
+                fmt(att, "pct"),
+                fmt(expected, money),
+                fmt(pace, "pct"),
+            ]
+        )
+    parts.append(
+        table(
+            [
+                "metric",
+                "kind",
+                "period",
+                "status",
+                "target",
+                "actual",
+                "attain",
+                "expected",
+                "pace",
+            ],
+            body,
+        )
+    )
     return "\n".join(parts)

@@ -68,7 +68,9 @@ final as (
         end as customer_account_id,
         converted.owner_user_id,
         ever_ae.user_id is not null as is_owner_ever_ae,
+        owner_at_creation.role as owner_role_at_creation,
         coalesce(owner_at_creation.team_id, 'unassigned') as team_id_at_creation,
+        case when converted.is_closed then owner_at_close.role end as owner_role_at_close,
         case
             when converted.is_closed then coalesce(owner_at_close.team_id, 'unassigned')
         end as team_id_at_close,

@@ -60,6 +60,7 @@ final as (
         handoffs.lead_id,
         handoffs.sdr_user_id,
         handoffs.ae_user_id,
+        sdr.role as sdr_role_at_send,
         coalesce(sdr.team_id, 'unassigned') as sdr_team_id,
         coalesce(ae.team_id, 'unassigned') as ae_team_id,
         handoffs.sent_at,

@@ -1,0 +1,34 @@
+-- Hiring cohort (hire month) x tenure month (0 = the hire month): how the reps hired
+-- together attain their role's target as they ramp (kpis.md, ramp). mean_attainment is
+-- the plain mean of the reps' attainment, as the articles plot it; pooled_attainment
+-- (actual sum over target sum) ships beside it for roll-ups.
+with attainment as (select * from {{ ref('int_rep_attainment__monthly') }}),
+reps as (select * from {{ ref('dim_reps') }}),
+
+rep_months as (
+    select
+        {{ period_start('month', 'reps.hire_date') }} as hire_cohort,
+        {{ dbt.datediff(
+            period_start('month', 'reps.hire_date'), 'attainment.month_start', 'month'
+        ) }} as tenure_month,
+        attainment.user_id,
+        attainment.actual,
+        attainment.target,
+        attainment.attainment
+    from attainment
+    inner join reps on attainment.user_id = reps.user_id
+    where reps.hire_date is not null and attainment.target > 0
+)
+
+select
+    hire_cohort,
+    tenure_month,
+    count(*) as reps_counted,
+    avg(attainment) as mean_attainment,
+    count(case when attainment >= 1 then 1 end) as reps_at_or_above_target,
+    sum(actual) as actual,
+    sum(target) as target,
+    {{ safe_divide('sum(actual)', 'sum(target)') }} as pooled_attainment
+from rep_months
+where tenure_month >= 0
+group by hire_cohort, tenure_month

@@ -1,0 +1,140 @@
+-- Per role x metric x week, month and quarter: every active rep of the role (held it on
+-- some day of the period while employed) with the metric's value earned in that role, and
+-- a rank (highest first; ties share a rank, the next rank skips). Teams are ranked the
+-- same way on their members' work in the role (kpis.md, leaderboard).
+with role_days as (select * from {{ ref('int_users__role_days') }}),
+daily as (select * from {{ ref('int_metric_actuals__daily') }}),
+registry as (select * from {{ ref('int_metric_registry') }}),
+period as (select * from {{ ref('int_reporting_period') }}),
+
+{%- set grains = ['week', 'month', 'quarter'] %}
+
+active as (
+    {%- for grain in grains %}
+        select distinct
+            role,
+            '{{ grain }}' as grain,
+            {{ period_start(grain, 'date_day') }} as period_start,
+            user_id,
+            team_id
+        from role_days
+        where role in ('SDR', 'AE', 'AM')
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
+),
+
+roles as (
+    select 'SDR' as role
+    union all
+    select 'AE' as role
+    union all
+    select 'AM' as role
+),
+
+board_metrics as (
+    select
+        roles.role,
+        registry.metric
+    from registry
+    inner join roles on {{ role_listed('registry.leaderboard_roles', 'roles.role') }}
+),
+
+spine as (
+    select distinct
+        active.role,
+        active.grain,
+        active.period_start,
+        'rep' as entity_type,
+        active.user_id as entity_id,
+        board_metrics.metric
+    from active
+    inner join board_metrics on active.role = board_metrics.role
+    union
+    select distinct
+        active.role,
+        active.grain,
+        active.period_start,
+        'team' as entity_type,
+        active.team_id as entity_id,
+        board_metrics.metric
+    from active
+    inner join board_metrics on active.role = board_metrics.role
+    where active.team_id != 'unassigned'
+),
+
+to_date as (
+    select daily.*
+    from daily
+    cross join period
+    where daily.event_date <= period.as_of_date and daily.role in ('SDR', 'AE', 'AM')
+),
+
+totals as (
+    {%- for grain in grains %}
+        {%- for entity_type, column in [('rep', 'user_id'), ('team', 'team_id')] %}
+            select
+                role,
+                '{{ grain }}' as grain,
+                {{ period_start(grain, 'event_date') }} as period_start,
+                '{{ entity_type }}' as entity_type,
+                {{ column }} as entity_id,
+                metric,
+                sum(value) as value
+            from to_date
+            group by role, {{ period_start(grain, 'event_date') }}, {{ column }}, metric
+            {{ 'union all' if not loop.last }}
+        {%- endfor %}
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
+),
+
+resolved as (
+    {{ resolve_metric(
+        'spine', 'totals', ['role', 'grain', 'period_start', 'entity_type', 'entity_id']
+    ) }}
+),
+
+ranked as (
+    select
+        resolved.*,
+        case
+            when resolved.value is not null
+                then rank() over (
+                        partition by
+                            resolved.role,
+                            resolved.metric,
+                            resolved.grain,
+                            resolved.period_start,
+                            resolved.entity_type
+                        order by resolved.value desc nulls last
+                    )
+        end as rank,
+        count(resolved.value) over (
+            partition by
+                resolved.role,
+                resolved.metric,
+                resolved.grain,
+                resolved.period_start,
+                resolved.entity_type
+        ) as ranked_entities
+    from resolved
+)
+
+select
+    ranked.role,
+    ranked.metric,
+    ranked.grain,
+    ranked.period_start,
+    {{ period_end('ranked.grain', 'ranked.period_start') }} as period_end,
+    ranked.entity_type,
+    ranked.entity_id,
+    ranked.unit,
+    ranked.value,
+    ranked.numerator,
+    ranked.denominator,
+    ranked.rank,
+    ranked.ranked_entities,
+    period.as_of_date between ranked.period_start
+    and {{ period_end('ranked.grain', 'ranked.period_start') }} as is_current_period
+from ranked
+cross join period
