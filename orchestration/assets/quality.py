@@ -16,6 +16,9 @@ MART_SUITES = {
     "kpi_lead_source_monthly": "kpi_lead_source_monthly",
     "kpi_handoff_rejection_reasons": "kpi_handoff_rejection_reasons",
     "reconcile_revenue_to_bookings": "kpi_company_monthly",
+    "kpi_scorecard": "kpi_scorecard",
+    "kpi_leaderboard": "kpi_leaderboard",
+    "kpi_quota_attainment_company": "kpi_quota_attainment_company",
 }
 
 
