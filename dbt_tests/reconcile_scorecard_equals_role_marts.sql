@@ -21,8 +21,11 @@ single_role_months as (
         min(role_months.role) as role
     from role_months
     cross join period
-    -- a month cut short by the as-of date is compared too: both sides stop there
-    where role_months.month_start <= period.as_of_month
+    -- complete months only: the role marts count the whole as-of month, the registry
+    -- marts stop at the as-of date
+    where
+        {{ dbt.dateadd('month', 1, 'role_months.month_start') }}
+        <= {{ dbt.dateadd('day', 1, 'period.as_of_date') }}
     group by role_months.user_id, role_months.month_start
     having count(distinct role_months.role) = 1
 ),
@@ -88,8 +91,10 @@ scorecard_vs_teams as (
     left join teams
         on scorecard.scope_id = teams.team_id
         and scorecard.period_start = teams.month
-    where scorecard.scope = 'team' and scorecard.grain = 'month'
+    where
+        scorecard.scope = 'team' and scorecard.grain = 'month'
         and scorecard.metric = 'bookings_amount'
+        and scorecard.period_end <= scorecard.as_of_date
 ),
 
 leaderboard_vs_role_marts as (
