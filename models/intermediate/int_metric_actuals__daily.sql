@@ -20,7 +20,7 @@ select
     events.team_id,
     events.event_date,
     case
-        when additive_metrics.metric_type = 'count' then count(*)
+        when additive_metrics.metric_type = 'count' then cast(count(*) as decimal(38, 6))
         else sum(events.amount)
     end as value,
     count(*) as events

@@ -2,6 +2,9 @@
 -- event and event type, with the rep it is credited to and the role and team that rep
 -- held at the time (kpis.md, Attribution). This is the one place events are defined:
 -- scorecards, leaderboards, contests, quotas, coaching impact and ramp all read it.
+{# amounts as exact decimals: sums of doubles depend on the order parallel threads add
+   them in, and the marts must be identical from run to run #}
+{% set money = 'decimal(38, 6)' %}
 with activities as (select * from {{ ref('fct_activities') }}),
 handoffs as (select * from {{ ref('fct_lead_handoffs') }}),
 opportunities as (select * from {{ ref('fct_opportunities') }}),
@@ -17,7 +20,7 @@ activity_events as (
         owner_role as role,
         owner_team_id as team_id,
         activity_date as event_date,
-        cast(null as double) as amount
+        cast(null as {{ money }}) as amount
     from activities
 ),
 
@@ -37,7 +40,7 @@ handoff_events as (
             sdr_role_at_send as role,
             sdr_team_id as team_id,
             {{ local_date('sent_at') }} as event_date,
-            cast(null as double) as amount
+            cast(null as {{ money }}) as amount
         from handoffs
         where {{ condition }}
         {{ 'union all' if not loop.last }}
@@ -52,12 +55,12 @@ opportunity_events as (
         owner_role_at_creation as role,
         team_id_at_creation as team_id,
         created_date as event_date,
-        pipeline_amount as amount
+        cast(pipeline_amount as {{ money }}) as amount
     from opportunities
     {%- for event_type, condition, amount in [
         ('deal_won', 'is_won', 'won_amount'),
-        ('deal_lost', 'is_lost', 'cast(null as double)'),
-        ('deal_closed', 'is_closed', 'cast(null as double)'),
+        ('deal_lost', 'is_lost', 'null'),
+        ('deal_closed', 'is_closed', 'null'),
     ] %}
         union all
         select
@@ -67,7 +70,7 @@ opportunity_events as (
             owner_role_at_close,
             team_id_at_close,
             close_date,
-            {{ amount }}
+            cast({{ amount }} as {{ money }})
         from opportunities
         where {{ condition }}
     {%- endfor %}
@@ -92,7 +95,7 @@ expansion_events as (
         owner.role,
         coalesce(owner.team_id, 'unassigned') as team_id,
         upsells.close_date as event_date,
-        upsells.won_amount as amount
+        cast(upsells.won_amount as {{ money }}) as amount
     from book_months
     inner join opportunities as upsells
         on book_months.account_id = upsells.account_id
@@ -119,7 +122,7 @@ retention_events as (
             owner.role,
             coalesce(owner.team_id, 'unassigned') as team_id,
             book_months.month_end as event_date,
-            cast({{ amount }} as double) as amount
+            cast({{ amount }} as {{ money }}) as amount
         from book_months
         left join users as owner
             on book_months.prev_owner_user_id = owner.user_id

@@ -83,7 +83,7 @@ select
     review_window.window_start,
     review_window.window_end,
     ranked.months_with_target,
-    ranked.actual,
+    cast(ranked.actual as double) as actual,
     ranked.target,
     ranked.attainment,
     ranked.role_rank,

@@ -111,8 +111,8 @@ valued as (
         coalesce(month_counts.months_counted, 0) as months_counted,
         case
             when coalesce(month_counts.months_counted, 0) = 0 then null
-            when resolved.metric_type = 'ratio' then resolved.value
-            else resolved.value / month_counts.months_counted
+            when resolved.metric_type = 'ratio' then cast(resolved.value as double)
+            else cast(resolved.value as double) / month_counts.months_counted
         end as value
     from resolved
     left join month_counts

@@ -24,9 +24,10 @@ select
     hire_cohort,
     tenure_month,
     count(*) as reps_counted,
-    avg(attainment) as mean_attainment,
+    -- exact sums, so the same rows give the same digits every run
+    cast(avg(cast(attainment as decimal(38, 12))) as double) as mean_attainment,
     count(case when attainment >= 1 then 1 end) as reps_at_or_above_target,
-    sum(actual) as actual,
+    cast(sum(actual) as double) as actual,
     sum(target) as target,
     {{ safe_divide('sum(actual)', 'sum(target)') }} as pooled_attainment
 from rep_months

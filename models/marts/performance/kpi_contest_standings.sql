@@ -120,7 +120,7 @@ select
     ranked.participant_type,
     ranked.participant_id,
     ranked.unit,
-    case when windows.status != 'upcoming' then ranked.value end as total,
+    cast(case when windows.status != 'upcoming' then ranked.value end as double) as total,
     case when windows.status != 'upcoming' then ranked.rank end as rank,
     coalesce(windows.status != 'upcoming' and ranked.rank = 1 and ranked.value > 0, false)
         as is_leader

@@ -129,9 +129,9 @@ select
     ranked.entity_type,
     ranked.entity_id,
     ranked.unit,
-    ranked.value,
-    ranked.numerator,
-    ranked.denominator,
+    cast(ranked.value as double) as value,
+    cast(ranked.numerator as double) as numerator,
+    cast(ranked.denominator as double) as denominator,
     ranked.rank,
     ranked.ranked_entities,
     period.as_of_date between ranked.period_start

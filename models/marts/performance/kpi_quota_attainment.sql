@@ -67,7 +67,7 @@ final as (
         resolved.grain,
         resolved.period_start,
         {{ period_end('resolved.grain', 'resolved.period_start') }} as period_end,
-        resolved.value as bookings_amount,
+        cast(resolved.value as double) as bookings_amount,
         coalesce(own_quota.quota, summed_quota.quota) as quota
     from resolved
     left join quotas as own_quota

@@ -61,9 +61,9 @@ final as (
         registry.kind as metric_kind,
         resolved.unit,
         resolved.target,
-        resolved.value as actual,
-        resolved.numerator,
-        resolved.denominator,
+        cast(resolved.value as double) as actual,
+        cast(resolved.numerator as double) as numerator,
+        cast(resolved.denominator as double) as denominator,
         {{ safe_divide('resolved.value', 'resolved.target') }} as attainment,
         case
             when period.as_of_date > resolved.period_end then 'complete'
