@@ -1,6 +1,7 @@
 -- Activities at their natural grain, with the role and team the owner held when the
 -- activity happened (a call counts for the caller's team as of the call).
 -- depends_on: {{ source('crm', 'activities') }}
+-- depends_on: {{ source('crm', 'users') }}
 {{
     config(
         materialized='incremental',
@@ -21,8 +22,9 @@ with activities as (select * from {{ ref('stg_crm__activities') }}),
 users as (select * from {{ ref('int_users__versioned') }}),
 
 changed as (
-    -- incremental runs re-read what was loaded since the last run, and the lookback
-    -- window by occurred_at (late changes to a rep's role or team history)
+    -- incremental runs re-read what was loaded since the last run, the lookback window
+    -- by occurred_at, and every activity of a rep whose record arrived or changed since
+    -- the last run (their role and team at the time may be different now)
     select activities.*
     from activities
     {%- if is_incremental() %}
@@ -34,6 +36,13 @@ changed as (
                         'day', -var('activities_lookback_days'), 'max(this.occurred_at)'
                     ) }}
                 from {{ this }} as this
+            )
+            or activities.owner_user_id in (
+                select user_deliveries.user_id
+                from {{ source('crm', 'users') }} as user_deliveries
+                where user_deliveries._loaded_at > (
+                    select max(this._loaded_at) from {{ this }} as this
+                )
             )
     {%- endif %}
 ),
