@@ -43,7 +43,47 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> None:
-    load(Path(args.path), settings)
+    path = Path(args.path)
+    if args.mapping:
+        path = map_exports([path], args.mapping, settings)
+    load(path, settings)
+
+
+def map_exports(exports: Sequence[Path], mappings: Sequence[str], settings: Settings) -> Path:
+    """Apply one mapping per export folder (paired in order); return the folder of the
+    contract batches they produced, ready for the loader."""
+    from dataclasses import replace
+
+    from salesperf.mapping import apply, read_mapping
+
+    if len(exports) != len(mappings):
+        raise UserError(
+            f"{len(exports)} --extracts and {len(mappings)} --mapping: give one mapping per "
+            "extracts folder, in the same order"
+        )
+    parsed = [read_mapping(m) for m in mappings]
+    names = [m.name for m in parsed]
+    if len(set(names)) != len(names):
+        raise UserError(
+            f"two sources are named {max(names, key=names.count)!r}: copy the mapping file "
+            "and give each source its own `name`"
+        )
+    if len(parsed) > 1:
+        # several CRMs in one warehouse: ids stay distinct by their source's name
+        parsed = [m if m.id_prefix else replace(m, id_prefix=f"{m.name}:") for m in parsed]
+    out = settings.landing / "_mapped"
+    for mapping, export in zip(parsed, exports, strict=True):
+        batches, _ = apply(mapping, export, out)
+        say(f"mapped {export} with {mapping.name} ({mapping.path}): {len(batches)} batch(es)")
+    return out
+
+
+def cmd_mapping_check(args: argparse.Namespace, settings: Settings) -> None:
+    from salesperf.mapping import check, format_report, read_mapping
+
+    mapping = read_mapping(args.mapping)
+    export = Path(args.path)
+    print(format_report(mapping, export, check(mapping, export)))
 
 
 def load(path: Path, settings: Settings) -> None:
@@ -92,7 +132,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
     from salesperf.report import kpi_report
 
     started = time.perf_counter()
-    extracts = Path(args.extracts) if args.extracts else None
+    extracts = Path(args.extracts[0]) if args.extracts else None
+    if args.mapping:
+        extracts = map_exports([Path(e) for e in args.extracts or []], args.mapping, settings)
+    elif args.extracts and len(args.extracts) > 1:
+        raise UserError("several --extracts need one --mapping each (see `salesperf mapping`)")
     if extracts is None:
         cfg = GeneratorConfig(seed=args.seed)
         extracts = settings.landing / f"sample-seed{cfg.seed}"
@@ -188,6 +232,7 @@ def parser() -> argparse.ArgumentParser:
 
     ld = sub.add_parser("load", help="load extract batches into the raw layer")
     ld.add_argument("path", help="a batch folder, or a folder of batch folders")
+    ld.add_argument("--mapping", action="append", help="salesforce, hubspot or FILE.yml")
     ld.set_defaults(func=cmd_load)
 
     b = sub.add_parser("build", help="dbt build: staging, facts, KPI marts and their tests")
@@ -197,11 +242,28 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser("run", help="everything: (generate,) load, build, print the KPIs")
-    r.add_argument("--extracts", help="your extract batches (default: the generated sample)")
+    r.add_argument(
+        "--extracts",
+        action="append",
+        help="your extract batches, or a CRM export with --mapping (default: generated sample)",
+    )
+    r.add_argument(
+        "--mapping",
+        action="append",
+        help="salesforce, hubspot or FILE.yml: how the export maps onto the contract "
+        "(repeat --extracts and --mapping in pairs for several CRMs)",
+    )
     r.add_argument("--seed", type=int, default=7, help="seed of the default sample")
     r.add_argument("--full-refresh", action="store_true")
     r.add_argument("--as-of", help="compute the marts as of this date (YYYY-MM-DD)")
     r.set_defaults(func=cmd_run)
+
+    mp = sub.add_parser("mapping", help="CRM export mappings")
+    msub = mp.add_subparsers(dest="mapping_command", required=True)
+    mc = msub.add_parser("check", help="what a load of the export would do; loads nothing")
+    mc.add_argument("path", help="the export folder (or a folder of dated export folders)")
+    mc.add_argument("--mapping", required=True, help="salesforce, hubspot or FILE.yml")
+    mc.set_defaults(func=cmd_mapping_check)
 
     rb = sub.add_parser("rollback", help="serve the previously published version again")
     rb.set_defaults(func=cmd_rollback)
