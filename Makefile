@@ -29,9 +29,10 @@ install: $(VENV)/.installed
 $(MANIFEST): $(VENV)/.installed $(DBT_FILES)
 	$(BIN)/dbt parse --project-dir . --profiles-dir . --quiet
 
-## run: generate the sample (if no extracts are given), load, build, print the KPIs
+## run: generate the sample (if no extracts are given), load, build, print the KPIs;
+## EXTRACTS=path for your batches, plus MAPPING=salesforce|hubspot|file.yml for a CRM export
 run: install $(MANIFEST)
-	$(BIN)/salesperf run $(if $(EXTRACTS),--extracts $(EXTRACTS))
+	$(BIN)/salesperf run $(if $(EXTRACTS),--extracts $(EXTRACTS)) $(if $(MAPPING),--mapping $(MAPPING))
 
 ## test: lint, then the whole pytest suite (unit, loader, dbt unit tests, end to end)
 test: install $(MANIFEST) lint
