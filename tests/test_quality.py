@@ -116,3 +116,16 @@ def test_the_raw_suite_flags_a_close_date_before_creation(tmp_path):
         "expect_column_pair_values_a_to_be_greater_than_b"
     ]
     assert "1 unexpected" in suite.warnings[0].detail
+
+
+def test_validations_that_overlap_take_turns_on_the_shared_gx_context(project):
+    # a scheduled run and a manual one validate at once: without taking turns, GX's
+    # file context refuses the second save of a suite ("has changed since ... saved")
+    from concurrent.futures import ThreadPoolExecutor
+
+    for name in ("ratios", "more_ratios", "even_more"):
+        suite(project, name, [between("warning")])
+    with ThreadPoolExecutor(4) as pool:
+        reports = list(pool.map(lambda _: run(project), range(4)))
+    assert all(report.passed for report in reports)
+    assert all(not s.error for report in reports for s in report.suites)

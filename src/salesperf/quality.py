@@ -10,6 +10,7 @@ or an expectation that raised, is a failure, never a pass. Expectations whose me
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -137,7 +138,23 @@ def run_suites(
     layer: str,
     frames: Callable[[duckdb.DuckDBPyConnection, dict], list[tuple[str, dict, dict]]],
 ) -> QualityReport:
-    """Validate each (label, query params, suite params) that `frames` yields per suite."""
+    """Validate each (label, query params, suite params) that `frames` yields per suite.
+
+    The GX file context is one per project: two processes saving suites into it at once
+    (a scheduled run and a manual one, on different warehouses) fail GX's freshness
+    check, so validations take turns."""
+    root = docs_root(settings)
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".validation.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        return _run_suites(settings, layer, frames)
+
+
+def _run_suites(
+    settings: Settings,
+    layer: str,
+    frames: Callable[[duckdb.DuckDBPyConnection, dict], list[tuple[str, dict, dict]]],
+) -> QualityReport:
     import great_expectations as gx
 
     context = _context(settings)
