@@ -66,3 +66,22 @@
         next_updated_at is null as is_current
     from sequenced
 {%- endmacro %}
+
+{#- The days a user version counted (kpis.md, Attribution): from the day it arrived to the
+    day before it was superseded, cut to that version's own hire and termination dates.
+    A version superseded at the same instant it arrived was never in force. -#}
+{% macro employed_version_days(versions) -%}
+    select
+        user_id,
+        role,
+        team_id,
+        greatest(
+            {{ local_date('valid_from') }}, coalesce(hire_date, cast('1900-01-01' as date))
+        ) as first_day,
+        least(
+            {{ local_date(dbt.dateadd('microsecond', -1, 'valid_to')) }},
+            coalesce(termination_date, cast('9999-12-31' as date))
+        ) as last_day
+    from {{ versions }}
+    where valid_to > valid_from
+{%- endmacro %}

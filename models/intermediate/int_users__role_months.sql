@@ -5,20 +5,7 @@ with versions as (select * from {{ ref('int_users__versioned') }}),
 months as (select * from {{ ref('int_months') }}),
 
 version_days as (
-    select
-        user_id,
-        role,
-        team_id,
-        greatest(
-            {{ local_date('valid_from') }}, coalesce(hire_date, cast('1900-01-01' as date))
-        ) as first_day,
-        least(
-            {{ local_date(dbt.dateadd('microsecond', -1, 'valid_to')) }},
-            coalesce(termination_date, cast('9999-12-31' as date))
-        ) as last_day
-    from versions
-    -- a version superseded at the same instant it arrived was never in force
-    where valid_to > valid_from
+    {{ employed_version_days('versions') }}
 ),
 
 role_months as (

@@ -280,9 +280,9 @@ def _check_column(where: str, target: str, name: str, header: list[str], files: 
 
 def _select_sql(
     con: duckdb.DuckDBPyConnection, mapping: Mapping, block: SourceBlock, export: Path
-) -> tuple[str, str] | None:
-    """(select producing contract-shaped text rows, the rows the filter keeps) for one
-    source block, validated against the export; None when its files are absent."""
+) -> str | None:
+    """The select producing contract-shaped text rows for one source block, validated
+    against the export; None when its files are absent."""
     files = _files(export, block.files)
     if not files:
         return None
@@ -324,7 +324,7 @@ def _select_sql(
         except duckdb.Error as exc:
             what = "filter" if spec is None else f"columns.{target}"
             raise UserError(f"{block.where}.{what}: {_first_line(exc)}") from exc
-    return select, source
+    return select
 
 
 def _first_line(exc: Exception) -> str:
@@ -356,7 +356,7 @@ def apply(
     it first, so a mistake writes nothing. Returns the batch folders and what was read."""
     exports = exports_under(export_root)
     reports: dict[str, EntityReport] = {}
-    plans: list[tuple[Path, list[tuple[SourceBlock, str, str]]]] = []
+    plans: list[tuple[Path, list[tuple[SourceBlock, str]]]] = []
     with duckdb.connect() as con:
         for export in exports:
             planned = []
@@ -366,7 +366,7 @@ def apply(
                 if sql is None:
                     report.notes.append(f"{export.name}/{block.files}: not in the export, skipped")
                     continue
-                planned.append((block, *sql))
+                planned.append((block, sql))
             plans.append((export, planned))
         batches = []
         for export, planned in plans:
@@ -375,14 +375,14 @@ def apply(
                 for old in batch.iterdir():
                     old.unlink()
             batch.mkdir(parents=True, exist_ok=True)
-            by_entity: dict[str, list[tuple[SourceBlock, str, str]]] = {}
+            by_entity: dict[str, list[tuple[SourceBlock, str]]] = {}
             for item in planned:
                 by_entity.setdefault(item[0].entity, []).append(item)
             for entity_name, items in by_entity.items():
                 report = reports[entity_name]
-                columns = sorted({t for b, _, _ in items for t in b.columns} | {"source_system"})
+                columns = sorted({t for b, _ in items for t in b.columns} | {"source_system"})
                 parts = []
-                for block, select, _ in items:
+                for block, select in items:
                     report.files.append(f"{export.name}/{block.files}")
                     read = con.execute(
                         f"select count(*) from {_reader(_files(export, block.files))}"

@@ -189,10 +189,13 @@ def leaderboard_report(
     with _marts(warehouse) as con:
         if role not in _choices(con, "select distinct role from marts.kpi_leaderboard"):
             raise UserError(f"--role {role!r}: use SDR, AE or AM")
-        metrics = _choices(
-            con,
-            f"select distinct metric from marts.kpi_leaderboard where role = '{role}' order by 1",
-        )
+        metrics = [
+            str(r[0])
+            for r in con.execute(
+                "select distinct metric from marts.kpi_leaderboard where role = ? order by 1",
+                [role],
+            ).fetchall()
+        ]
         if metric not in metrics:
             raise UserError(f"{role} leaderboards rank {', '.join(metrics)}; not {metric!r}")
         if period:
