@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_models
-from orchestration.assets.publish import serving_warehouse
+from orchestration.assets.publish import dashboard, dbt_docs, marts_parquet, serving_warehouse
 from orchestration.assets.quality import gx_mart_suites
 from orchestration.assets.raw import raw_extracts
 from orchestration.automation import (
@@ -21,12 +21,13 @@ pipeline_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     description=(
         "Load new extract batches, dbt build (staging, facts, KPI marts, tests), audit the "
-        "marts with Great Expectations, publish the serving file."
+        "marts with Great Expectations, publish the serving file, then its Parquet copy, "
+        "the dashboard and the dbt docs site."
     ),
 )
 
 defs = dg.Definitions(
-    assets=[raw_extracts, dbt_models, serving_warehouse],
+    assets=[raw_extracts, dbt_models, serving_warehouse, marts_parquet, dashboard, dbt_docs],
     asset_checks=[gx_mart_suites],
     jobs=[pipeline_job],
     schedules=[daily_schedule],

@@ -52,3 +52,23 @@ def write_batch(folder: Path, files: dict[str, str], complete: bool = True) -> P
     if complete:
         (folder / "_SUCCESS").touch()
     return folder
+
+
+@pytest.fixture(scope="session")
+def hand_built(tmp_path_factory) -> Settings:
+    """The hand fixture (tests/hand_fixture.py) loaded and built once, as of 2025-02-28;
+    tests only read it."""
+    from hand_fixture import AS_OF, FIXTURE
+
+    from salesperf.build import build
+    from salesperf.load import load_path
+
+    root = tmp_path_factory.mktemp("hand")
+    write_batch(root / "landing" / "20250301T000000_full", FIXTURE)
+    settings = load_settings(
+        {"SALESPERF_WAREHOUSE": str(root / "w.duckdb"), "SALESPERF_LANDING": str(root / "landing")}
+    )
+    results = load_path(settings.warehouse, root / "landing")
+    assert sum(r.quarantined for r in results) == 0
+    build(settings, as_of_date=AS_OF)
+    return settings

@@ -1,9 +1,12 @@
-"""Audited marts -> the serving file BI tools open read-only (write-audit-publish)."""
+"""Audited marts -> the serving file BI tools open read-only (write-audit-publish), and
+what is made from it for readers: Parquet files, the dashboard, dbt's docs site."""
 
 import dagster as dg
 
 from orchestration.assets.quality import MART_SUITES, mart_key
-from salesperf.publish import publish
+from salesperf.build import generate_docs
+from salesperf.dashboard import write_dashboard
+from salesperf.publish import export_parquet, publish
 from salesperf.settings import load_settings
 
 # everything in the marts schema is published; the KPI marts carry the blocking checks
@@ -45,3 +48,51 @@ def serving_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult
             "kpi_company_monthly_rows": publication.tables.get("kpi_company_monthly", 0),
         }
     )
+
+
+@dg.asset(
+    key=dg.AssetKey(["serving", "parquet"]),
+    deps=[serving_warehouse],
+    group_name="publish",
+    kinds={"parquet"},
+    description="Every published mart as a Parquet file, for tools that read files.",
+)
+def marts_parquet() -> dg.MaterializeResult:
+    files = export_parquet(load_settings())
+    return dg.MaterializeResult(
+        metadata={"folder": str(next(iter(files.values())).parent), "files": len(files)}
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["serving", "dashboard"]),
+    deps=[serving_warehouse],
+    group_name="publish",
+    kinds={"html"},
+    description=(
+        "Static HTML dashboard (company trends, scorecards with pace, quota attainment, "
+        "leaderboards, contests, lead sources, AM books) and the self-refreshing TV "
+        "leaderboard, drawn from the published marts."
+    ),
+)
+def dashboard() -> dg.MaterializeResult:
+    pages = write_dashboard(load_settings())
+    return dg.MaterializeResult(
+        metadata={
+            "dashboard": dg.MetadataValue.path(str(pages.index)),
+            "tv": dg.MetadataValue.path(str(pages.tv)),
+            "month": str(pages.month),
+        }
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["docs", "dbt"]),
+    deps=[serving_warehouse],
+    group_name="publish",
+    kinds={"dbt"},
+    description="dbt's docs site for the published build (`make docs` serves it).",
+)
+def dbt_docs() -> dg.MaterializeResult:
+    index = generate_docs(load_settings())
+    return dg.MaterializeResult(metadata={"static_index": dg.MetadataValue.path(str(index))})

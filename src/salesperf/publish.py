@@ -11,6 +11,7 @@ so `rollback` can put the previous one back the same way.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,6 +99,46 @@ def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") 
     return Publication(serving_path(settings), version, tables)
 
 
+def replace_folder(staging: Path, target: Path) -> None:
+    """Put a fully written folder in place of `target`: readers see the old folder or the
+    new one, never a mix (two renames; only the instant between them has neither)."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def parquet_dir(settings: Settings) -> Path:
+    return serving_dir(settings) / "parquet"
+
+
+def export_parquet(settings: Settings) -> dict[str, Path]:
+    """Every published mart as one Parquet file, for tools that read files, not DuckDB."""
+    serving = serving_path(settings)
+    if not serving.exists():
+        raise UserError(f"nothing published yet at {serving}: run `salesperf run` first")
+    target = parquet_dir(settings)
+    staging = target.with_name(f".{target.name}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    files: dict[str, Path] = {}
+    with duckdb.connect(str(serving), read_only=True) as con:
+        names = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+            ).fetchall()
+        ]
+        for name in names:
+            out = staging / f"{name}.parquet"
+            con.execute(f"copy marts.{name} to '{out}' (format parquet, compression zstd)")
+            files[name] = target / f"{name}.parquet"
+    replace_folder(staging, target)
+    return files
+
+
 def published_versions(settings: Settings) -> list[str]:
     return [p.stem for p in sorted((serving_dir(settings) / "versions").glob("*.duckdb"))]
 
@@ -130,16 +171,24 @@ def rollback(settings: Settings) -> str:
     return previous
 
 
+# How a BI client should open the serving file: read-only, no access to local files or
+# other databases (ATTACH, COPY, read_csv are file operations), no extension installs,
+# and the configuration locked so a query cannot undo any of it.
+READ_ONLY_CONFIG = {
+    "access_mode": "read_only",
+    "enable_external_access": "false",
+    "autoload_known_extensions": "false",
+    "autoinstall_known_extensions": "false",
+    "lock_configuration": "true",
+}
+
+
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """How a BI client should open the serving file: read-only, no access to local files
-    or other databases, configuration locked so a query cannot undo any of it."""
-    return duckdb.connect(
-        str(path),
-        read_only=True,
-        config={
-            "enable_external_access": False,
-            "autoload_known_extensions": False,
-            "autoinstall_known_extensions": False,
-            "lock_configuration": True,
-        },
-    )
+    return duckdb.connect(str(path), config=dict(READ_ONLY_CONFIG))
+
+
+def sqlalchemy_url(path: Path) -> str:
+    """The SQLAlchemy URL (duckdb-engine) Superset and other SQLAlchemy tools connect with:
+    the same settings as connect_read_only, as query parameters DuckDB applies on open."""
+    query = "&".join(f"{k}={v}" for k, v in READ_ONLY_CONFIG.items())
+    return f"duckdb:///{path.resolve()}?{query}"

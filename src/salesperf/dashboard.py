@@ -1,0 +1,515 @@
+"""`salesperf report`: a static HTML dashboard and a TV leaderboard from the serving file.
+
+Everything is read through the BI connection (read-only, no file access) from the
+published marts, so the pictures show exactly what BI tools see. The pages open from
+disk with no server and no internet: Plotly's JavaScript is written once beside them
+(assets/plotly.min.js) and every chart's data is inlined.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from salesperf.errors import UserError
+from salesperf.publish import connect_read_only, replace_folder, serving_path
+from salesperf.report import fmt
+from salesperf.settings import Settings
+
+TV_REFRESH_SECONDS = 300  # the TV page reloads itself; a publish shows within 5 minutes
+TV_ROTATE_SECONDS = 20  # one role's board at a time, large enough to read across a room
+
+# headline tiles: company KPI, format kind
+TILES = (
+    ("revenue", "money"),
+    ("win_rate", "pct"),
+    ("new_customers", "int"),
+    ("cac", "money"),
+    ("revenue_per_rep", "money"),
+    ("calls_per_rep", "num"),
+)
+# per role: the metric its leaderboard and pace chart feature
+ROLE_BOARDS = (
+    ("SDR", "qualified_leads_sent", "int"),
+    ("AE", "bookings_amount", "money"),
+    ("AM", "expansion_amount", "money"),
+)
+CHART_CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    index: Path
+    tv: Path
+    month: date
+
+
+def dashboard_dir(settings: Settings) -> Path:
+    return settings.warehouse.parent / "dashboard"
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _chart(fig: go.Figure, div_id: str, height: int = 340) -> str:
+    fig.update_layout(
+        height=height,
+        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        template="plotly_white",
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return pio.to_html(
+        fig, include_plotlyjs=False, full_html=False, div_id=div_id, config=CHART_CONFIG
+    )
+
+
+def _table(headers: list[str], rows: list[list[str]], table_id: str) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _as_of(con: duckdb.DuckDBPyConnection) -> date:
+    return con.execute("select max(as_of_date) from marts.kpi_scorecard").fetchone()[0]
+
+
+def _latest_complete_month(con: duckdb.DuckDBPyConnection, as_of: date) -> date:
+    row = con.execute(
+        """select max(month) from marts.kpi_company_monthly
+        where last_day(month) <= ?""",
+        [as_of],
+    ).fetchone()
+    if row[0] is None:  # not one complete month yet: show the one in progress
+        row = con.execute("select max(month) from marts.kpi_company_monthly").fetchone()
+    return row[0]
+
+
+def _names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    reps = con.execute("select user_id, full_name from marts.dim_reps").fetchall()
+    teams = con.execute("select team_id, team_name from marts.dim_teams").fetchall()
+    return {k: v or k for k, v in reps + teams}
+
+
+def _tiles(con: duckdb.DuckDBPyConnection, month: date) -> str:
+    columns = ", ".join(name for name, _ in TILES)
+    row = _rows(con, f"select {columns} from marts.kpi_company_monthly where month = ?", [month])
+    values = row[0] if row else {}
+    tiles = []
+    for name, kind in TILES:
+        label = name.replace("_", " ")
+        value = fmt(values.get(name), kind)
+        tiles.append(
+            f'<div class="tile"><div class="label">{label}</div>'
+            f'<div class="value" id="tile-{name}">{value}</div></div>'
+        )
+    return '<div class="tiles">' + "".join(tiles) + "</div>"
+
+
+def _company_trends(con: duckdb.DuckDBPyConnection) -> str:
+    rows = _rows(
+        con,
+        """select month, revenue, win_rate, opportunity_conversion_rate, cac,
+                  lead_to_opportunity_rate
+        from marts.kpi_company_monthly order by month""",
+    )
+    months = [r["month"] for r in rows]
+    revenue = go.Figure(go.Bar(x=months, y=[r["revenue"] for r in rows], name="revenue"))
+    revenue.update_layout(title="Revenue by month")
+    rates = go.Figure()
+    for column in ("win_rate", "opportunity_conversion_rate", "lead_to_opportunity_rate"):
+        rates.add_trace(
+            go.Scatter(x=months, y=[r[column] for r in rows], name=column.replace("_", " "))
+        )
+    rates.update_layout(title="Conversion", yaxis_tickformat=".0%")
+    cac = go.Figure(go.Scatter(x=months, y=[r["cac"] for r in rows], name="CAC", mode="lines"))
+    cac.update_layout(title="Customer acquisition cost")
+    return (
+        '<div class="grid">'
+        + _chart(revenue, "chart-revenue")
+        + _chart(rates, "chart-conversion")
+        + _chart(cac, "chart-cac")
+        + "</div>"
+    )
+
+
+def _scorecards(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> str:
+    """The current month's user goals: attainment so far against pace, per role."""
+    parts = []
+    for role, metric, kind in ROLE_BOARDS:
+        rows = _rows(
+            con,
+            """select s.scope_id, s.target, s.actual, s.attainment, s.expected_to_date, s.pace
+            from marts.kpi_scorecard as s
+            inner join marts.dim_reps as r on s.scope_id = r.user_id
+            where s.scope = 'user' and s.grain = 'month' and s.period_status = 'current'
+              and s.metric = ? and r.role = ?
+            order by s.pace desc nulls last, s.scope_id""",
+            [metric, role],
+        )
+        if not rows:
+            continue
+        fig = go.Figure(
+            go.Bar(
+                x=[names.get(r["scope_id"], r["scope_id"]) for r in rows],
+                y=[r["pace"] for r in rows],
+                name="pace",
+            )
+        )
+        fig.add_hline(y=1, line_dash="dash", annotation_text="on pace")
+        fig.update_layout(
+            title=f"{role} pace on {metric.replace('_', ' ')}", yaxis_tickformat=".0%"
+        )
+        table = _table(
+            ["rep", "target", "actual", "attainment", "expected to date", "pace"],
+            [
+                [
+                    names.get(r["scope_id"], r["scope_id"]),
+                    fmt(r["target"], kind),
+                    fmt(r["actual"], kind),
+                    fmt(r["attainment"], "pct"),
+                    fmt(r["expected_to_date"], kind),
+                    fmt(r["pace"], "pct"),
+                ]
+                for r in rows
+            ],
+            f"scorecard-{role.lower()}",
+        )
+        parts.append(
+            f'<div class="panel">{_chart(fig, f"chart-pace-{role.lower()}")}'
+            f"<details><summary>{role} scorecard</summary>{table}</details></div>"
+        )
+    return '<div class="grid">' + "".join(parts) + "</div>"
+
+
+def _quota_distribution(con: duckdb.DuckDBPyConnection, month: date) -> str:
+    rows = _rows(
+        con,
+        """select attainment from marts.kpi_quota_attainment
+        where grain = 'month' and period_start = ? and attainment is not null""",
+        [month],
+    )
+    company = _rows(
+        con,
+        """select period_start, share_at_or_above_quota from marts.kpi_quota_attainment_company
+        where grain = 'month' order by period_start""",
+    )
+    histogram = go.Figure(
+        go.Histogram(x=[float(r["attainment"]) for r in rows], xbins={"size": 0.1}, name="reps")
+    )
+    histogram.add_vline(x=1, line_dash="dash", annotation_text="quota")
+    histogram.update_layout(
+        title=f"Quota attainment, {month:%B %Y}", xaxis_tickformat=".0%", yaxis_title="reps"
+    )
+    share = go.Figure(
+        go.Bar(
+            x=[r["period_start"] for r in company],
+            y=[r["share_at_or_above_quota"] for r in company],
+            name="share at quota",
+        )
+    )
+    share.update_layout(title="Share of reps at or above quota", yaxis_tickformat=".0%")
+    return (
+        '<div class="grid">'
+        + _chart(histogram, "chart-quota-distribution")
+        + _chart(share, "chart-quota-share")
+        + "</div>"
+    )
+
+
+def _leaderboard_rows(
+    con: duckdb.DuckDBPyConnection, role: str, metric: str, month: date, top: int
+) -> list[dict]:
+    return _rows(
+        con,
+        """select entity_id, value, rank from marts.kpi_leaderboard
+        where role = ? and metric = ? and grain = 'month' and period_start = ?
+          and entity_type = 'rep'
+        order by rank, entity_id limit ?""",
+        [role, metric, month, top],
+    )
+
+
+def _leaderboards(con: duckdb.DuckDBPyConnection, month: date, names: dict[str, str]) -> str:
+    parts = []
+    for role, metric, kind in ROLE_BOARDS:
+        rows = _leaderboard_rows(con, role, metric, month, 10)
+        fig = go.Figure(
+            go.Bar(
+                y=[names.get(r["entity_id"], r["entity_id"]) for r in rows][::-1],
+                x=[r["value"] for r in rows][::-1],
+                orientation="h",
+                name=metric,
+            )
+        )
+        fig.update_layout(title=f"{role} top 10: {metric.replace('_', ' ')}, {month:%B %Y}")
+        table = _table(
+            ["rank", "rep", metric.replace("_", " ")],
+            [
+                [str(r["rank"]), names.get(r["entity_id"], r["entity_id"]), fmt(r["value"], kind)]
+                for r in rows
+            ],
+            f"leaderboard-{role.lower()}",
+        )
+        parts.append(
+            f'<div class="panel">{_chart(fig, f"chart-board-{role.lower()}")}{table}</div>'
+        )
+    return '<div class="grid">' + "".join(parts) + "</div>"
+
+
+def _contests(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> str:
+    contests = _rows(
+        con,
+        """select distinct contest_id, contest_name, metric, status, start_date, end_date,
+                  standings_through
+        from marts.kpi_contest_standings order by start_date desc, contest_id""",
+    )
+    parts = []
+    for c in contests:
+        rows = _rows(
+            con,
+            """select participant_id, total, rank, is_leader from marts.kpi_contest_standings
+            where contest_id = ? order by rank nulls last, participant_id limit 10""",
+            [c["contest_id"]],
+        )
+        heading = (
+            f"{c['contest_name']} ({c['metric'].replace('_', ' ')}, "
+            f"{c['start_date']} to {c['end_date']}, {c['status']})"
+        )
+        if all(r["total"] is None for r in rows):
+            body = (
+                "<p>Not started yet: "
+                + html.escape(
+                    ", ".join(names.get(r["participant_id"], r["participant_id"]) for r in rows)
+                )
+                + "</p>"
+            )
+        else:
+            fig = go.Figure(
+                go.Bar(
+                    y=[names.get(r["participant_id"], r["participant_id"]) for r in rows][::-1],
+                    x=[r["total"] for r in rows][::-1],
+                    orientation="h",
+                )
+            )
+            body = _chart(fig, f"chart-contest-{c['contest_id']}", height=300)
+        parts.append(
+            f'<div class="panel" data-contest="{html.escape(str(c["contest_id"]))}">'
+            f"<h3>{html.escape(heading)}</h3>{body}</div>"
+        )
+    return '<div class="grid">' + "".join(parts) + "</div>"
+
+
+def _lead_sources(con: duckdb.DuckDBPyConnection) -> str:
+    # pooled over the whole period from the published sums: never an average of ratios
+    rows = _rows(
+        con,
+        """select lead_source,
+                  sum(leads_sent_qualified) / nullif(sum(leads_created), 0) as qualified_share,
+                  sum(leads_converted) / nullif(sum(leads_created), 0) as lead_to_opportunity_rate,
+                  sum(deals_won) / nullif(sum(deals_won + deals_lost), 0) as win_rate,
+                  sum(revenue) as revenue
+        from marts.kpi_lead_source_monthly group by lead_source order by revenue desc nulls last""",
+    )
+    sources = [r["lead_source"] for r in rows]
+    fig = go.Figure()
+    for column in ("qualified_share", "lead_to_opportunity_rate", "win_rate"):
+        fig.add_trace(go.Bar(x=sources, y=[r[column] for r in rows], name=column.replace("_", " ")))
+    fig.update_layout(title="Lead-source quality (whole period)", yaxis_tickformat=".0%")
+    revenue = go.Figure(go.Bar(x=sources, y=[r["revenue"] for r in rows], name="revenue"))
+    revenue.update_layout(title="Revenue by lead source")
+    return (
+        '<div class="grid">'
+        + _chart(fig, "chart-lead-source-quality")
+        + _chart(revenue, "chart-lead-source-revenue")
+        + "</div>"
+    )
+
+
+def _am_books(con: duckdb.DuckDBPyConnection) -> str:
+    rows = _rows(
+        con,
+        """select month, sum(portfolio_value) as portfolio_value,
+                  sum(initial_portfolio_value) as initial_portfolio_value,
+                  sum(retained_portfolio_value) / nullif(sum(starting_portfolio_value), 0)
+                      as net_revenue_retention
+        from marts.kpi_am_monthly group by month order by month""",
+    )
+    months = [r["month"] for r in rows]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=months, y=[r["portfolio_value"] for r in rows], name="book value"))
+    fig.add_trace(
+        go.Scatter(x=months, y=[r["initial_portfolio_value"] for r in rows], name="initial value")
+    )
+    fig.update_layout(title="AM book value at month end")
+    nrr = go.Figure(go.Scatter(x=months, y=[r["net_revenue_retention"] for r in rows], name="NRR"))
+    nrr.update_layout(title="Net revenue retention", yaxis_tickformat=".0%")
+    return (
+        '<div class="grid">' + _chart(fig, "chart-am-book") + _chart(nrr, "chart-am-nrr") + "</div>"
+    )
+
+
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
+header{background:#1d2330;color:#fff;padding:16px 24px}
+header h1{margin:0;font-size:22px} header p{margin:4px 0 0;color:#c8cedb}
+section{padding:8px 24px} h2{font-size:18px;margin:18px 0 8px}
+.tiles{display:flex;flex-wrap:wrap;gap:12px}
+.tile{background:#fff;border-radius:8px;padding:12px 16px;min-width:150px;
+  box-shadow:0 1px 2px #0002}
+.tile .label{font-size:12px;color:#5b6477;text-transform:uppercase}
+.tile .value{font-size:26px;font-weight:600}
+/* auto-fill, not auto-fit: a chart is drawn as soon as it is parsed, and with auto-fit the
+   first chart of a row would take the whole row's width before its neighbours exist */
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:12px}
+.panel,.grid>div{background:#fff;border-radius:8px;padding:8px;box-shadow:0 1px 2px #0002}
+.grid>div{min-width:0}  /* a chart takes its column's width, never widens it */
+table{border-collapse:collapse;width:100%;font-size:13px}
+h3{font-size:14px;margin:4px 8px}
+th,td{padding:4px 8px;border-bottom:1px solid #e3e6eb;text-align:right}
+th:first-child,td:first-child,td:nth-child(2){text-align:left}
+"""
+
+TV_STYLE = """
+html,body{margin:0;height:100%;background:#0d1117;color:#f0f3f6;font-family:system-ui,sans-serif}
+header{display:flex;justify-content:space-between;padding:2vh 3vw;font-size:3vh}
+.board{display:none;padding:0 3vw} .board.active{display:block}
+.board h2{font-size:5vh;margin:1vh 0}
+.board table{width:100%;font-size:4vh;border-collapse:collapse}
+.board td{padding:.8vh 1vw;border-bottom:1px solid #30363d}
+.board td.rank{width:8vw;color:#f2cc60;font-weight:700} .board td.value{text-align:right}
+.board .chart{height:38vh}
+"""
+
+
+def _page(title: str, subtitle: str, body: str, *, style: str, head: str = "") -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>{head}
+<style>{style}</style>
+<script src="assets/plotly.min.js"></script>
+</head><body>
+<header><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p></header>
+{body}
+</body></html>
+"""
+
+
+def _tv_page(
+    con: duckdb.DuckDBPyConnection, as_of: date, version: str, names: dict[str, str]
+) -> str:
+    """The current month's boards, one role at a time, for an office TV."""
+    month = as_of.replace(day=1)
+    boards = []
+    for number, (role, metric, kind) in enumerate(ROLE_BOARDS):
+        rows = _leaderboard_rows(con, role, metric, month, 10)
+        table = "".join(
+            f'<tr><td class="rank">{r["rank"]}</td>'
+            f"<td>{html.escape(names.get(r['entity_id'], r['entity_id']))}</td>"
+            f'<td class="value">{fmt(r["value"], kind)}</td></tr>'
+            for r in rows
+        )
+        fig = go.Figure(
+            go.Bar(
+                x=[names.get(r["entity_id"], r["entity_id"]) for r in rows],
+                y=[r["value"] for r in rows],
+                marker_color="#f2cc60",
+            )
+        )
+        fig.update_layout(
+            height=320,
+            margin={"l": 60, "r": 20, "t": 10, "b": 60},
+            template="plotly_dark",
+            font={"size": 22},  # read from across the room
+            paper_bgcolor="#0d1117",
+            plot_bgcolor="#0d1117",
+        )
+        chart = pio.to_html(
+            fig,
+            include_plotlyjs=False,
+            full_html=False,
+            div_id=f"tv-chart-{role.lower()}",
+            config={"displayModeBar": False, "staticPlot": True, "responsive": True},
+        )
+        active = " active" if number == 0 else ""
+        boards.append(
+            f'<div class="board{active}" id="tv-board-{role.lower()}">'
+            f"<h2>{role}: {metric.replace('_', ' ')} this month</h2>"
+            f'<table id="tv-leaderboard-{role.lower()}">{table}</table>'
+            f'<div class="chart">{chart}</div></div>'
+        )
+    rotate = f"""<script>
+(function () {{
+  var boards = document.querySelectorAll('.board'), shown = 0;
+  setInterval(function () {{
+    boards[shown].classList.remove('active');
+    shown = (shown + 1) % boards.length;
+    boards[shown].classList.add('active');
+    window.dispatchEvent(new Event('resize'));  // let the newly shown chart fit its box
+  }}, {TV_ROTATE_SECONDS * 1000});
+}})();
+</script>"""
+    head = f'<meta http-equiv="refresh" content="{TV_REFRESH_SECONDS}">'
+    body = "".join(boards) + rotate
+    return _page(
+        f"Leaderboard — {month:%B %Y}",
+        f"as of {as_of} · published version {version}",
+        body,
+        style=TV_STYLE,
+        head=head,
+    )
+
+
+def write_dashboard(settings: Settings, out: Path | None = None) -> Dashboard:
+    """Write index.html (the dashboard) and tv.html (the TV board) from the serving file."""
+    serving = serving_path(settings)
+    if not serving.exists():
+        raise UserError(f"nothing published yet at {serving}: run `salesperf run` first")
+    out = out or dashboard_dir(settings)
+    staging = out.with_name(f".{out.name}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "assets").mkdir(parents=True)
+    (staging / "assets" / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    with connect_read_only(serving) as con:
+        version = con.execute("select version from marts._publication").fetchone()[0]
+        as_of = _as_of(con)
+        month = _latest_complete_month(con, as_of)
+        names = _names(con)
+        sections = [
+            (f"Company, {month:%B %Y}", _tiles(con, month)),
+            ("Company trends", _company_trends(con)),
+            (f"Scorecards: pace this month (as of {as_of})", _scorecards(con, names)),
+            ("Quota attainment", _quota_distribution(con, month)),
+            (f"Leaderboards, {month:%B %Y}", _leaderboards(con, month, names)),
+            ("Contests", _contests(con, names)),
+            ("Lead-source quality", _lead_sources(con)),
+            ("Account managers: book growth", _am_books(con)),
+        ]
+        tv = _tv_page(con, as_of, version, names)
+    body = "".join(
+        f'<section id="section-{i}"><h2>{html.escape(title)}</h2>{content}</section>'
+        for i, (title, content) in enumerate(sections)
+    )
+    index = _page(
+        "Sales performance",
+        f"as of {as_of} · latest complete month {month:%B %Y} · published version {version}",
+        body,
+        style=STYLE,
+    )
+    (staging / "index.html").write_text(index, encoding="utf-8")
+    (staging / "tv.html").write_text(tv, encoding="utf-8")
+    replace_folder(staging, out)  # a browser never sees half an old, half a new page
+    return Dashboard(out / "index.html", out / "tv.html", month)

@@ -1,0 +1,87 @@
+"""MetricFlow over the published marts: `salesperf metrics ...` is `mf ...` pointed at the
+serving file, read-only, so an analyst's query never touches the working warehouse.
+
+The metrics themselves are dbt YAML (models/semantic/); this module only sets up the
+environment MetricFlow reads (profiles.yml target `serving`) and runs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from salesperf.errors import UserError
+from salesperf.publish import serving_path
+from salesperf.settings import Settings
+
+
+def semantic_manifest(settings: Settings) -> Path:
+    return settings.project_dir / "target" / "semantic_manifest.json"
+
+
+def compiled_catalog(settings: Settings) -> str:
+    """The catalog (DuckDB database name) the semantic models were compiled against:
+    the serving file is attached under that name so the compiled SQL finds it."""
+    path = semantic_manifest(settings)
+    if not path.exists():
+        raise UserError(f"{path} is missing: run `make target/manifest.json` (dbt parse) first")
+    models = json.loads(path.read_text())["semantic_models"]
+    if not models:
+        raise UserError(f"{path} defines no semantic models: re-run dbt parse")
+    return models[0]["node_relation"]["database"]
+
+
+def mf_environment(settings: Settings) -> dict[str, str]:
+    serving = serving_path(settings)
+    if not serving.exists():
+        raise UserError(f"nothing published yet at {serving}: run `salesperf run` first")
+    return os.environ | {
+        "DBT_PROFILES_DIR": str(settings.project_dir),
+        "DBT_PROJECT_DIR": str(settings.project_dir),
+        "SALESPERF_DBT_TARGET": "serving",
+        "SALESPERF_SERVING": str(serving),
+        "SALESPERF_SERVING_CATALOG": compiled_catalog(settings),
+    }
+
+
+def run_mf(settings: Settings, args: Sequence[str], *, capture: bool = False) -> str:
+    """Run MetricFlow's CLI with `args`; raise UserError with its message when it fails."""
+    mf = Path(sys.executable).with_name("mf")
+    result = subprocess.run(
+        [str(mf), *args],
+        env=mf_environment(settings),
+        cwd=settings.project_dir,
+        capture_output=capture,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout or "").strip().splitlines() if capture else []
+        raise UserError(
+            f"mf {' '.join(args)} failed (exit {result.returncode})"
+            + (f": {detail[-1]}" if detail else "")
+        )
+    return result.stdout or ""
+
+
+def query(
+    settings: Settings,
+    metrics: Sequence[str],
+    group_by: Sequence[str] = ("metric_time__month",),
+    where: str | None = None,
+) -> list[dict[str, str]]:
+    """Rows of one MetricFlow query, values as MetricFlow printed them to CSV."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "query.csv"
+        args = ["query", "--metrics", ",".join(metrics), "--group-by", ",".join(group_by)]
+        if where:
+            args += ["--where", where]
+        run_mf(settings, [*args, "--csv", str(out), "--quiet"], capture=True)
+        with out.open(newline="") as handle:
+            return list(csv.DictReader(handle))

@@ -1,0 +1,295 @@
+"""What readers get from a publish, on the hand fixture (tests/hand_fixture.py, as of
+2025-02-28): the BI connection through SQLAlchemy, Parquet files, MetricFlow metrics,
+dbt's docs site, and the dashboard and TV board rendered by headless Chromium.
+
+Expected numbers are the hand-worked ones of test_kpis_fixture; comments show the sums.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+import sqlalchemy as sa
+from conftest import ALL_KPI_MARTS
+
+from salesperf.build import generate_docs
+from salesperf.dashboard import write_dashboard
+from salesperf.metrics import query
+from salesperf.publish import export_parquet, publish, serving_path, sqlalchemy_url
+from salesperf.settings import Settings
+
+FEB = "2025-02-01"
+
+
+@pytest.fixture(scope="module")
+def published(hand_built: Settings) -> Settings:
+    publish(hand_built)
+    return hand_built
+
+
+# --- BI connection -------------------------------------------------------------------
+
+
+@pytest.fixture
+def engine(published):
+    """A SQLAlchemy engine as Superset would make it; disposed so no handle outlives it."""
+    engine = sa.create_engine(sqlalchemy_url(serving_path(published)))
+    yield engine
+    engine.dispose()
+
+
+def test_a_sqlalchemy_client_reads_the_marts(engine):
+    with engine.connect() as con:
+        tables = sa.inspect(con).get_table_names(schema="marts")
+        revenue = con.execute(
+            sa.text("select revenue from marts.kpi_company_monthly where month = :m"),
+            {"m": FEB},
+        ).scalar_one()
+    assert set(ALL_KPI_MARTS) <= set(tables)
+    assert revenue == 12000  # O1 10000 + O3 2000 won in February
+
+
+@pytest.mark.parametrize(
+    ("statement", "refusal"),
+    [
+        ("create table marts.x as select 1", "read-only mode"),
+        ("delete from marts.kpi_company_monthly", "read-only mode"),
+        ("attach '{warehouse}' as working", "file system operations are disabled"),
+        ("attach ':memory:' as scratch", "read-only mode"),
+        ("select * from read_csv('/etc/hostname')", "file system operations are disabled"),
+        ("select * from read_parquet('{parquet}')", "file system operations are disabled"),
+        ("copy marts.kpi_company_monthly to '{out}'", "file system operations are disabled"),
+        ("set enable_external_access = true", "configuration has been locked"),
+        ("set access_mode = 'read_write'", "configuration has been locked"),
+        ("load httpfs", "disabled through configuration"),
+    ],
+)
+def test_a_sqlalchemy_client_cannot_write_attach_or_read_files(
+    published, engine, tmp_path, statement, refusal
+):
+    statement = statement.format(
+        warehouse=published.warehouse,
+        parquet=tmp_path / "any.parquet",
+        out=tmp_path / "out.csv",
+    )
+    with engine.connect() as con, pytest.raises(sa.exc.DBAPIError, match=refusal):
+        con.execute(sa.text(statement))
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_every_mart_is_exported_as_parquet(published):
+    files = export_parquet(published)
+    with duckdb.connect(str(serving_path(published)), read_only=True) as con:
+        for name, path in files.items():
+            count = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            assert pq.read_metadata(path).num_rows == count, name
+    assert set(ALL_KPI_MARTS) <= set(files)
+    company = pq.read_table(files["kpi_company_monthly"]).to_pylist()
+    feb = next(r for r in company if str(r["month"]) == FEB)
+    assert (feb["revenue"], feb["cac"]) == (12000, pytest.approx(3625))
+
+
+# --- MetricFlow ----------------------------------------------------------------------
+
+
+def number(text: str) -> float | None:
+    return None if text in ("", "None") else float(text)
+
+
+def test_metricflow_metrics_equal_the_marts(published):
+    company = [
+        "revenue",
+        "company_win_rate",
+        "cac",
+        "revenue_per_rep",
+        "calls_per_rep",
+        "opportunity_conversion_rate",
+    ]
+    rows = query(
+        published, company, where="{{ TimeDimension('metric_time', 'month') }} = '2025-02-01'"
+    )
+    assert len(rows) == 1
+    got = {m: number(rows[0][m]) for m in company}
+    # Feb: revenue 12000 (O1 10000 + O3 2000), 2 won of 2 closed, cost 3625 over 1 new
+    # customer, 12000 / 3 quota-carrying reps, 3 calls / 4 active reps, O3 won of O2, O3
+    assert got == {
+        "revenue": 12000,
+        "company_win_rate": 1,
+        "cac": pytest.approx(3625),
+        "revenue_per_rep": 4000,
+        "calls_per_rep": 0.75,
+        "opportunity_conversion_rate": 0.5,
+    }
+
+    # every month of every company metric equals the mart's column
+    columns = {
+        "revenue": "revenue",
+        "company_win_rate": "win_rate",
+        "cac": "cac",
+        "revenue_per_rep": "revenue_per_rep",
+        "calls_per_rep": "calls_per_rep",
+        "opportunity_conversion_rate": "opportunity_conversion_rate",
+    }
+    by_month = {r["metric_time__month"][:10]: r for r in query(published, company)}
+    with duckdb.connect(str(serving_path(published)), read_only=True) as con:
+        marts = con.execute(
+            f"select month, {', '.join(columns.values())} from marts.kpi_company_monthly"
+        ).fetchall()
+    assert {str(m[0]) for m in marts} == set(by_month)
+    for month, *values in marts:
+        for metric, value in zip(columns, values, strict=True):
+            got = number(by_month[str(month)][metric])
+            assert got == (None if value is None else pytest.approx(float(value))), (month, metric)
+
+
+def test_ratio_metrics_roll_up_from_sums_not_averages(published):
+    rows = query(
+        published,
+        ["win_rate", "close_rate", "deals_won"],
+        group_by=["metric_time__quarter", "rep"],
+    )
+    u2 = next(r for r in rows if r["rep"] == "U2")
+    # U2: January 1 won + 1 lost, February 1 won: 2 / 3 (the mean of 0.5 and 1 is 0.75)
+    assert number(u2["win_rate"]) == pytest.approx(2 / 3)
+    # worked 3 in January + 2 in February (opportunity-months): 2 / 5
+    assert number(u2["close_rate"]) == pytest.approx(0.4)
+    assert number(u2["deals_won"]) == 2
+
+
+# --- dbt docs ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_docs_site_documents_every_kpi_mart_and_is_served(published):
+    index = generate_docs(published)
+    docs = index.parent
+    manifest = json.loads((docs / "manifest.json").read_text())
+    catalog = json.loads((docs / "catalog.json").read_text())
+    models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    catalogued = {n["metadata"]["name"] for n in catalog["nodes"].values()}
+    for mart in ALL_KPI_MARTS:
+        assert models[mart]["description"], mart
+        assert mart in catalogued, mart  # built, with its columns and row count
+        assert f'"model.salesperf.{mart}"' in index.read_text(), mart
+    exposures = {e["name"] for e in manifest["exposures"].values()}
+    assert {"sales_dashboard", "tv_leaderboard"} <= exposures
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "salesperf.cli", "docs", "--port", str(port)],
+        env=os.environ | {"SALESPERF_WAREHOUSE": str(published.warehouse)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # the whole group is stopped below
+    )
+    try:
+        body = ""
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/catalog.json") as r:
+                    body = r.read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                time.sleep(0.5)
+        assert "model.salesperf.kpi_scorecard" in body
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+# --- dashboard in headless Chromium ----------------------------------------------------
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("chromium is not installed: `make test` installs it (apt-get install chromium)")
+    return found
+
+
+def render(page: Path, screenshot: Path, size: str) -> str:
+    """The page's DOM after its scripts ran; fail on any console message (our pages log
+    nothing, so any message is an error or a warning worth reading)."""
+    browser = chromium()
+    common = [*CHROMIUM_FLAGS, f"--window-size={size}", "--virtual-time-budget=5000"]
+    dom = subprocess.run(
+        [browser, *common, "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == [], console
+    subprocess.run(
+        [browser, *common, f"--screenshot={screenshot}", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert screenshot.stat().st_size > 10_000  # a picture, not a blank page
+    return dom.stdout
+
+
+def table(dom: str, table_id: str) -> list[list[str]]:
+    body = re.search(rf'<table id="{table_id}">(.*?)</table>', dom, re.S)
+    assert body, f"no table {table_id}"
+    rows = re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)
+    return [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S) for row in rows]
+
+
+def charts_drawn(dom: str) -> int:
+    """Chart divs Plotly has drawn into (it marks them js-plotly-plot when it plots)."""
+    return dom.count('class="plotly-graph-div js-plotly-plot"')
+
+
+def test_dashboard_and_tv_board_render_the_fixture_month(published, tmp_path):
+    pages = write_dashboard(published, tmp_path / "dashboard")
+    assert pages.month.isoformat() == FEB  # the latest complete month as of 28 Feb
+
+    dom = render(pages.index, tmp_path / "dashboard.png", "1400,3000")
+    tiles = dict(re.findall(r'id="tile-(\w+)">([^<]*)<', dom))
+    assert tiles == {
+        "revenue": "12,000",
+        "win_rate": "100.0%",  # O1 and O3 won, nothing lost
+        "new_customers": "1",  # A1
+        "cac": "3,625",  # (3000 + 500) EUR x 1.25
+        "revenue_per_rep": "4,000",  # 12000 / U2, U3, U4
+        "calls_per_rep": "0.75",  # C5, C6, C8 over U1-U4
+    }
+    # G2: O1 won 10000 on 14 Feb against 8000, all 20 business days elapsed
+    assert table(dom, "scorecard-ae")[1:] == [
+        ["Alex AE", "8,000", "10,000", "125.0%", "8,000", "125.0%"]
+    ]
+    assert table(dom, "leaderboard-ae")[1] == ["1", "Alex AE", "10,000"]
+    # every chart was drawn by the library (a Plotly SVG per chart div)
+    # 3 trends, 1 pace (only the AE has a current monthly goal), 2 quota, 3 boards,
+    # 1 finished contest, 2 lead-source and 2 AM charts: all drawn by the library
+    assert charts_drawn(dom) == 14
+
+    tv = render(pages.tv, tmp_path / "tv.png", "1920,1080")
+    assert re.search(r'<meta http-equiv="refresh" content="\d+">', tv)
+    assert "Leaderboard — February 2025" in tv
+    assert table(tv, "tv-leaderboard-ae")[0] == ["1", "Alex AE", "10,000"]
+    assert charts_drawn(tv) == 3
