@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import write_batch
-from test_kpis_fixture import FIXTURE
+from hand_fixture import FIXTURE
 
 SALESPERF = str(Path(sys.executable).with_name("salesperf"))
 
