@@ -52,7 +52,12 @@ def raw_extracts(context: dg.AssetExecutionContext, config: LoadConfig):
     settings = load_settings()
     path = Path(config.extracts) if config.extracts else settings.landing
     try:
-        results = load_path(settings.warehouse, path, progress=context.log.info)
+        results = load_path(
+            settings.warehouse,
+            path,
+            progress=context.log.info,
+            config=settings.duckdb_config,
+        )
     except duckdb.IOException as exc:
         # another process holds the file: worth waiting for, with backoff
         raise dg.RetryRequested(

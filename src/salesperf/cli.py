@@ -91,7 +91,7 @@ def load(path: Path, settings: Settings) -> None:
     from salesperf.load import load_path
 
     started = time.perf_counter()
-    results = load_path(settings.warehouse, path, progress=say)
+    results = load_path(settings.warehouse, path, progress=say, config=settings.duckdb_config)
     loaded = sum(r.loaded for r in results)
     quarantined = sum(r.quarantined for r in results)
     say(

@@ -394,12 +394,14 @@ def load_path(
     path: Path,
     *,
     progress: Callable[[str], None] = lambda _: None,
+    config: dict[str, str] | None = None,
 ) -> list[BatchResult]:
-    """Load every batch under `path` into the warehouse file, in delivery order."""
+    """Load every batch under `path` into the warehouse file, in delivery order.
+    `config`: DuckDB settings (Settings.duckdb_config: memory limit, spill folder)."""
     batches = find_batches(path)
     database.parent.mkdir(parents=True, exist_ok=True)
     results = []
-    with duckdb.connect(str(database)) as con:
+    with duckdb.connect(str(database), config=config or {}) as con:
         for i, batch in enumerate(batches, 1):
             res = load_batch(con, batch)
             progress(

@@ -1,0 +1,272 @@
+"""One measured stage of the benchmark, run as its own process so its peak RSS is its own.
+
+    python benchmarks/stages.py STAGE --landing DIR --work DIR [--memory-limit 4GB]
+
+Prints one JSON object (seconds, row counts, equality) on the last line of stdout.
+benchmarks/run.py runs these and reads the peak RSS of each with os.wait4.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+BENCH = Path(__file__).resolve().parent
+PROJECT = BENCH.parent
+sys.path[:0] = [str(BENCH), str(PROJECT / "src"), str(PROJECT)]
+
+from salesperf.settings import Settings, load_settings  # noqa: E402
+
+# the three marts both baselines compute, and their keys
+MARTS = {
+    "kpi_company_monthly": ["month"],
+    "kpi_sdr_monthly": ["sdr_user_id", "month"],
+    "kpi_ae_monthly": ["ae_user_id", "month"],
+}
+TOLERANCE = 1e-6  # relative, for numbers summed in a different order
+RULESET = "bant_50_v1"
+
+
+def settings_for(work: Path, memory_limit: str) -> Settings:
+    return load_settings(
+        {
+            "SALESPERF_WAREHOUSE": str(work / "warehouse.duckdb"),
+            "SALESPERF_LANDING": str(work / "landing"),
+            "SALESPERF_DUCKDB_MEMORY_LIMIT": memory_limit,
+            "SALESPERF_DUCKDB_TEMP_DIR": str(work / "spill"),
+            "DAGSTER_HOME": str(work / "dagster"),
+        }
+    )
+
+
+def timed(fn: Callable[[], object]) -> tuple[object, float]:
+    started = time.perf_counter()
+    out = fn()
+    return out, round(time.perf_counter() - started, 3)
+
+
+def mismatches(con: duckdb.DuckDBPyConnection, expected: str, got: str, keys: list[str]) -> list:
+    """Rows that differ between two relations: missing on either side, or a column whose
+    values differ (numbers beyond the relative tolerance)."""
+    columns = [
+        r[0]
+        for r in con.execute(f"select * from {expected} limit 0").description  # type: ignore[union-attr]
+    ]
+    got_columns = [r[0] for r in con.execute(f"select * from {got} limit 0").description]  # type: ignore[union-attr]
+    if columns != got_columns:
+        return [f"columns differ: {columns} vs {got_columns}"]
+    on = " and ".join(f"e.{k} is not distinct from g.{k}" for k in keys)
+    differs = " or ".join(
+        f"""not (e.{c} is not distinct from g.{c}
+            or abs(try_cast(e.{c} as double) - try_cast(g.{c} as double))
+                <= {TOLERANCE} * greatest(1, abs(try_cast(e.{c} as double))))"""
+        for c in columns
+        if c not in keys
+    )
+    return con.execute(
+        f"""select {", ".join(f"coalesce(e.{k}, g.{k})" for k in keys)}
+        from {expected} as e full join {got} as g on {on}
+        where e.{keys[0]} is null or g.{keys[0]} is null or {differs}
+        limit 5"""
+    ).fetchall()
+
+
+def node_time(run_results: Path) -> tuple[float, float]:
+    """(seconds during which at least one node was executing SQL, sum of node times).
+    With 2 threads the sum exceeds the wall time, so dbt's overhead is the wall time
+    minus the union of the nodes' execute intervals: when no SQL of ours was running."""
+    from datetime import datetime
+
+    results = json.loads(run_results.read_text())["results"]
+    intervals = sorted(
+        (
+            datetime.fromisoformat(t["started_at"].rstrip("Z")),
+            datetime.fromisoformat(t["completed_at"].rstrip("Z")),
+        )
+        for r in results
+        for t in r["timing"]
+        if t["name"] == "execute" and t.get("started_at")
+    )
+    busy = 0.0
+    current_start, current_end = None, None
+    for start, end in intervals:
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                busy += (current_end - current_start).total_seconds()
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None:
+        busy += (current_end - current_start).total_seconds()
+    return busy, sum(r["execution_time"] for r in results)
+
+
+def stage_generate(args: argparse.Namespace) -> dict:
+    from salesperf.generate import GeneratorConfig, generate
+
+    # two daily deltas: the last one is a plain day (the first also carries late rows)
+    cfg = GeneratorConfig.for_scale(args.scale, seed=args.seed, delta_days=2, file_format="parquet")
+    shutil.rmtree(args.landing, ignore_errors=True)
+    counts, seconds = timed(lambda: generate(cfg, args.landing))
+    return {"generate_s": seconds, "rows": sum(counts.values()), "activities": counts["activities"]}
+
+
+def stage_pipeline(args: argparse.Namespace) -> dict:
+    """Load, raw quality, dbt build, mart quality, publish: `salesperf run`'s steps."""
+    from salesperf.build import build
+    from salesperf.load import load_path
+    from salesperf.publish import publish
+    from salesperf.quality import validate_marts, validate_raw_batches
+
+    shutil.rmtree(args.work, ignore_errors=True)
+    settings = settings_for(args.work, args.memory_limit)
+    results, load_s = timed(
+        lambda: load_path(settings.warehouse, args.landing, config=settings.duckdb_config)
+    )
+    _, raw_quality_s = timed(lambda: validate_raw_batches(settings))
+    _, build_s = timed(lambda: build(settings))
+    busy_s, nodes_s = node_time(PROJECT / "target" / "run_results.json")
+    mart_report, mart_quality_s = timed(lambda: validate_marts(settings))
+    _, publish_s = timed(lambda: publish(settings))
+    return {
+        "load_s": load_s,
+        "rows_loaded": sum(r.loaded for r in results),
+        "rows_quarantined": sum(r.quarantined for r in results),
+        "raw_quality_s": raw_quality_s,
+        "dbt_build_s": build_s,
+        "dbt_nodes_s": round(nodes_s, 3),
+        "dbt_busy_s": round(busy_s, 3),
+        "dbt_overhead_s": round(build_s - busy_s, 3),
+        "mart_quality_s": mart_quality_s,
+        "marts_pass": mart_report.passed,
+        "publish_s": publish_s,
+        "duckdb_file_mb": round(settings.warehouse.stat().st_size / 2**20, 1),
+    }
+
+
+def stage_b1(args: argparse.Namespace) -> dict:
+    script = (BENCH / "b1_hand_written.sql").read_text()
+    script = script.replace("{landing}", str(args.landing)).replace("{ruleset}", RULESET)
+    script = script.replace("{seeds}", str(PROJECT / "seeds"))
+    temp = args.work / "b1_spill"
+    con = duckdb.connect(config={"memory_limit": args.memory_limit, "temp_directory": str(temp)})
+    _, seconds = timed(lambda: con.execute(script))
+    warehouse = settings_for(args.work, args.memory_limit).warehouse
+    con.execute(f"attach '{warehouse}' as w (read_only)")
+    diffs = {m: mismatches(con, f"w.marts.{m}", f"b1_{m}", keys) for m, keys in MARTS.items()}
+    return {"b1_s": seconds, "b1_equal": not any(diffs.values()), "b1_diffs": repr(diffs)[:500]}
+
+
+def stage_b2(args: argparse.Namespace) -> dict:
+    import b2_pandas
+
+    out, seconds = timed(lambda: b2_pandas.compute(args.landing, PROJECT / "seeds", RULESET))
+    warehouse = settings_for(args.work, args.memory_limit).warehouse
+    con = duckdb.connect()
+    con.execute(f"attach '{warehouse}' as w (read_only)")
+    diffs = {}
+    for mart, keys in MARTS.items():
+        con.register(f"frame_{mart}", out[mart])  # type: ignore[index]
+        casts = ", ".join(
+            f"{c}::date as {c}" if c == "month" else c
+            for c in out[mart].columns  # type: ignore[index]
+        )
+        con.execute(f"create temp table b2_{mart} as select {casts} from frame_{mart}")
+        diffs[mart] = mismatches(con, f"w.marts.{mart}", f"b2_{mart}", keys)
+    return {"b2_s": seconds, "b2_equal": not any(diffs.values()), "b2_diffs": repr(diffs)[:500]}
+
+
+def marts_digest(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """An order-independent fingerprint of every mart table (numbers rounded)."""
+    tables = [
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+        ).fetchall()
+    ]
+    out = {}
+    for table in tables:
+        cols = con.execute(f"select * from marts.{table} limit 0").description
+        exprs = [
+            f"round(try_cast({c[0]} as double), 6)::varchar"
+            if c[1] in ("DOUBLE", "FLOAT") or str(c[1]).startswith("DECIMAL")
+            else f"{c[0]}::varchar"
+            for c in cols
+        ]
+        row = " || '|' || ".join(f"coalesce({e}, '∅')" for e in exprs)
+        out[table] = con.execute(
+            f"select bit_xor(hash({row})), count(*) from marts.{table}"
+        ).fetchone()
+    return {k: str(v) for k, v in out.items()}
+
+
+def stage_incremental(args: argparse.Namespace) -> dict:
+    """All batches but the last, full build; then the last (daily) batch: load it and run
+    the incremental build; then a full rebuild of the same data. Both must be equal."""
+    from salesperf.build import build
+    from salesperf.load import find_batches, load_path
+
+    work = args.work / "incremental"
+    shutil.rmtree(work, ignore_errors=True)
+    settings = settings_for(work, args.memory_limit)
+    batches = find_batches(args.landing)
+    staged = work / "landing"
+    staged.mkdir(parents=True)
+    for batch in batches[:-1]:
+        (staged / batch.name).symlink_to(batch)
+    load_path(settings.warehouse, staged, config=settings.duckdb_config)
+    build(settings)
+    (staged / batches[-1].name).symlink_to(batches[-1])
+    delta, delta_load_s = timed(
+        lambda: load_path(settings.warehouse, staged, config=settings.duckdb_config)
+    )
+    _, incremental_s = timed(lambda: build(settings))
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        incremental = marts_digest(con)
+        total = con.execute("select count(*) from marts.fct_activities").fetchone()[0]
+    _, full_s = timed(lambda: build(settings, full_refresh=True))
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        full = marts_digest(con)
+    differing = sorted(t for t in full if incremental.get(t) != full[t])
+    return {
+        "delta_rows": sum(r.loaded for r in delta),
+        "delta_share_of_activities": round(sum(r.loaded for r in delta) / max(total, 1), 5),
+        "delta_load_s": delta_load_s,
+        "incremental_build_s": incremental_s,
+        "full_rebuild_s": full_s,
+        "incremental_equal": not differing,
+        "incremental_differs": ",".join(differing),
+    }
+
+
+STAGES = {
+    "generate": stage_generate,
+    "pipeline": stage_pipeline,
+    "b1": stage_b1,
+    "b2": stage_b2,
+    "incremental": stage_incremental,
+}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("stage", choices=STAGES)
+    p.add_argument("--landing", type=Path, required=True)
+    p.add_argument("--work", type=Path, required=True)
+    p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--memory-limit", default="4GB")
+    args = p.parse_args()
+    result = STAGES[args.stage](args)
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
