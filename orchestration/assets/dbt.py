@@ -14,7 +14,7 @@ from dagster_dbt import (
 
 from orchestration.assets.raw import raw_key
 from orchestration.resources import DBT_PROJECT, WAREHOUSE_POOL
-from salesperf.build import dbt_vars, temporary_environment
+from salesperf.build import DATA_RUN, dbt_vars, temporary_environment
 from salesperf.settings import load_settings
 
 TRANSIENT = ("Could not set lock on file", "Conflicting lock", "database is locked")
@@ -54,6 +54,7 @@ class BuildConfig(dg.Config):
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: BuildConfig):
     settings = load_settings()
     args = ["build", "--vars", json.dumps(dbt_vars(settings, config.as_of_date or None))]
+    args += DATA_RUN  # unit tests run in make test, not on each refresh
     if config.full_refresh:
         args.append("--full-refresh")
     with temporary_environment(settings.dbt_env):

@@ -106,7 +106,13 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> None:
     from salesperf.build import build
 
     started = time.perf_counter()
-    build(settings, full_refresh=args.full_refresh, as_of_date=args.as_of, select=args.select)
+    build(
+        settings,
+        full_refresh=args.full_refresh,
+        as_of_date=args.as_of,
+        select=args.select,
+        unit_tests=args.unit_tests,
+    )
     say(f"dbt build finished in {time.perf_counter() - started:.1f}s")
 
 
@@ -280,6 +286,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--full-refresh", action="store_true")
     b.add_argument("--as-of", help="compute the marts as of this date (YYYY-MM-DD)")
     b.add_argument("--select", help="dbt node selection")
+    b.add_argument(
+        "--unit-tests", action="store_true", help="also run dbt's unit tests (make test does)"
+    )
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser("run", help="everything: (generate,) load, build, print the KPIs")
