@@ -74,6 +74,12 @@ def _chart(fig: go.Figure, div_id: str, height: int = 340) -> str:
     )
 
 
+def _months_axis(fig: go.Figure, months: list) -> go.Figure:
+    """Month ticks on a monthly chart (Plotly would pick weeks for a short period)."""
+    fig.update_xaxes(dtick="M1" if len(months) <= 6 else "M2", tickformat="%b %Y")
+    return fig
+
+
 def _table(headers: list[str], rows: list[list[str]], table_id: str) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join(
@@ -136,6 +142,8 @@ def _company_trends(con: duckdb.DuckDBPyConnection) -> str:
     rates.update_layout(title="Conversion", yaxis_tickformat=".0%")
     cac = go.Figure(go.Scatter(x=months, y=[r["cac"] for r in rows], name="CAC", mode="lines"))
     cac.update_layout(title="Customer acquisition cost")
+    for fig in (revenue, rates, cac):
+        _months_axis(fig, months)
     return (
         '<div class="grid">'
         + _chart(revenue, "chart-revenue")
@@ -221,6 +229,7 @@ def _quota_distribution(con: duckdb.DuckDBPyConnection, month: date) -> str:
         )
     )
     share.update_layout(title="Share of reps at or above quota", yaxis_tickformat=".0%")
+    _months_axis(share, [r["period_start"] for r in company])
     return (
         '<div class="grid">'
         + _chart(histogram, "chart-quota-distribution")
@@ -356,6 +365,8 @@ def _am_books(con: duckdb.DuckDBPyConnection) -> str:
     fig.update_layout(title="AM book value at month end")
     nrr = go.Figure(go.Scatter(x=months, y=[r["net_revenue_retention"] for r in rows], name="NRR"))
     nrr.update_layout(title="Net revenue retention", yaxis_tickformat=".0%")
+    _months_axis(fig, months)
+    _months_axis(nrr, months)
     return (
         '<div class="grid">' + _chart(fig, "chart-am-book") + _chart(nrr, "chart-am-nrr") + "</div>"
     )

@@ -17,8 +17,11 @@ values_on_day as (
     select
         contracts.account_id,
         valuation_days.valued_on,
-        sum({{ in_reporting_currency('contracts.annual_value', 'contracts.currency', 'fx') }})
-            as contract_value,
+        -- exact sums (see sum_known): the same data gives the same value on every run
+        cast(sum(cast(
+            {{ in_reporting_currency('contracts.annual_value', 'contracts.currency', 'fx') }}
+            as decimal(38, 6)
+        )) as double) as contract_value,
         bool_or({{ fx_rate_missing('contracts.annual_value', 'contracts.currency', 'fx') }})
             as is_fx_rate_missing
     from contracts
@@ -42,8 +45,10 @@ initial_values as (
     select
         first_contract.account_id,
         first_contract.first_contract_start,
-        sum({{ in_reporting_currency('contracts.annual_value', 'contracts.currency', 'fx') }})
-            as initial_value,
+        cast(sum(cast(
+            {{ in_reporting_currency('contracts.annual_value', 'contracts.currency', 'fx') }}
+            as decimal(38, 6)
+        )) as double) as initial_value,
         bool_or({{ fx_rate_missing('contracts.annual_value', 'contracts.currency', 'fx') }})
             as is_fx_rate_missing
     from first_contract

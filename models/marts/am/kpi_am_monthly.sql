@@ -18,8 +18,10 @@ books as (
         spine.am_user_id,
         spine.month,
         count(account_months.account_id) as accounts_owned,
-        coalesce(sum(account_months.value_at_month_end), 0) as portfolio_value,
-        coalesce(sum(account_months.initial_value), 0) as initial_portfolio_value
+        coalesce(sum(cast(account_months.value_at_month_end as decimal(38, 6))), 0)
+            as portfolio_value,
+        coalesce(sum(cast(account_months.initial_value as decimal(38, 6))), 0)
+            as initial_portfolio_value
     from spine
     left join account_months
         on spine.am_user_id = account_months.owner_user_id
@@ -34,8 +36,10 @@ retention as (
         spine.am_user_id,
         spine.month,
         count(account_months.account_id) as retention_base_accounts,
-        coalesce(sum(account_months.value_at_prev_month_end), 0) as starting_portfolio_value,
-        coalesce(sum(account_months.value_at_month_end), 0) as retained_portfolio_value,
+        coalesce(sum(cast(account_months.value_at_prev_month_end as decimal(38, 6))), 0)
+            as starting_portfolio_value,
+        coalesce(sum(cast(account_months.value_at_month_end as decimal(38, 6))), 0)
+            as retained_portfolio_value,
         count(case when account_months.value_at_month_end = 0 then 1 end) as churned_accounts
     from spine
     left join account_months
