@@ -443,6 +443,7 @@ create table b1_kpi_sdr_monthly as
 with spine as (
     select s.* from (
         select user_id as sdr_id, month_start as month from role_months where role = 'SDR'
+        union select sdr_id, sent_month from judged_handoffs
         union select sourcing_sdr_id, created_month from opportunities where sourcing_sdr_id is not null
         union select sourcing_sdr_id, close_month from opportunities where sourcing_sdr_id is not null and is_won
     ) as s
@@ -503,6 +504,8 @@ create table b1_kpi_ae_monthly as
 with spine as (
     select s.ae_id, s.month, months.month_end from (
         select user_id as ae_id, month_start as month from role_months where role = 'AE'
+        union select ae_id, sent_month from judged_handoffs
+        where ae_id in (select user_id from user_versions where role = 'AE')
         union select owner_id, created_month from opportunities where is_owner_ever_ae
         union select owner_id, close_month from opportunities where is_owner_ever_ae and is_closed
     ) as s

@@ -387,6 +387,7 @@ def compute(landing: Path, seeds: Path, ruleset: str) -> dict[str, pd.DataFrame]
             role_months.loc[role_months["role"] == "SDR", ["user_id", "month"]].set_axis(
                 ["sdr", "month"], axis=1
             ),
+            h[["sdr_id", "sent_month"]].set_axis(["sdr", "month"], axis=1),
             sourced[["sourcing_sdr", "created_month"]].set_axis(["sdr", "month"], axis=1),
             sourced.loc[sourced["won"], ["sourcing_sdr", "close_month"]].set_axis(
                 ["sdr", "month"], axis=1
@@ -449,6 +450,9 @@ def compute(landing: Path, seeds: Path, ruleset: str) -> dict[str, pd.DataFrame]
     spine = pd.concat(
         [
             role_months.loc[role_months["role"] == "AE", ["user_id", "month"]].set_axis(
+                ["ae", "month"], axis=1
+            ),
+            h.loc[h["ae_id"].isin(ever_ae), ["ae_id", "sent_month"]].set_axis(
                 ["ae", "month"], axis=1
             ),
             owned[["owner_id", "created_month"]].set_axis(["ae", "month"], axis=1),

@@ -5,15 +5,28 @@ months as (select * from {{ ref('int_months') }}),
 opportunities as (select * from {{ ref('fct_opportunities') }}),
 handoffs as (select * from {{ ref('fct_lead_handoffs') }}),
 deliveries as (select * from {{ ref('int_crm__deliveries') }}),
+users as (select * from {{ ref('int_users__versioned') }}),
+
+ever_ae as (
+    -- as fct_opportunities.is_owner_ever_ae: some version of the user is an AE
+    select distinct user_id from users
+    where role = 'AE'
+),
 
 ae_months as (
     -- held the AE role on some day of the month while employed, or was ever an AE and
-    -- owns an opportunity created or closed in the month
+    -- owns an opportunity created or closed in the month or received a handoff in it
     select
         user_id as ae_user_id,
         month_start as month
     from role_months
     where role = 'AE'
+    union
+    select
+        handoffs.ae_user_id,
+        handoffs.sent_month
+    from handoffs
+    inner join ever_ae on handoffs.ae_user_id = ever_ae.user_id
     union
     select
         owner_user_id,

@@ -8,13 +8,19 @@ opportunities as (select * from {{ ref('fct_opportunities') }}),
 deliveries as (select * from {{ ref('int_crm__deliveries') }}),
 
 sdr_months as (
-    -- held the SDR role on some day of the month while employed, or sourced an
+    -- held the SDR role on some day of the month while employed, sent a handoff in the
+    -- month (a promoted SDR handing over a last lead still sent it), or sourced an
     -- opportunity created or won in the month
     select
         user_id as sdr_user_id,
         month_start as month
     from role_months
     where role = 'SDR'
+    union
+    select
+        sdr_user_id,
+        sent_month
+    from handoffs
     union
     select
         sourcing_sdr_user_id,
