@@ -146,13 +146,23 @@ def bench(args: argparse.Namespace) -> dict:
 
 
 def append(results: Path, row: dict) -> None:
+    """Append one run; when the columns changed since earlier runs, rewrite the file with
+    the new header (older rows keep their values, new columns empty)."""
     results.parent.mkdir(parents=True, exist_ok=True)
-    new = not results.exists()
-    with results.open("a", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS)
-        if new:
+    old: list[dict] = []
+    rewrite = not results.exists()
+    if results.exists():
+        with results.open(newline="") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames != FIELDS:
+                old, rewrite = list(reader), True
+    if rewrite:
+        with results.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FIELDS, extrasaction="ignore")
             writer.writeheader()
-        writer.writerow({k: row.get(k, "") for k in FIELDS})
+            writer.writerows(old)
+    with results.open("a", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=FIELDS).writerow({k: row.get(k, "") for k in FIELDS})
 
 
 def latest_per_scale(results: Path) -> list[dict]:

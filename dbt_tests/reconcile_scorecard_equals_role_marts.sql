@@ -86,7 +86,8 @@ scorecard_vs_teams as (
         scorecard.period_start as month,
         scorecard.metric,
         scorecard.actual as value,
-        coalesce(teams.revenue, 0) as expected
+        -- a team with no row made nothing (0); a row with unknown revenue stays unknown
+        case when teams.team_id is null then 0 else teams.revenue end as expected
     from scorecard
     left join teams
         on scorecard.scope_id = teams.team_id
