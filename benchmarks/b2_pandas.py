@@ -212,7 +212,9 @@ def compute(landing: Path, seeds: Path, ruleset: str) -> dict[str, pd.DataFrame]
     # role months: roles held on some day of the month while employed
     u = users[users["valid_to"] > users["valid_from"]].copy()
     hire = pd.to_datetime(u["hire_date"]).fillna(FAR_PAST)
-    term = pd.to_datetime(u["termination_date"]).fillna(FAR_FUTURE)
+    # a termination beyond what pandas can hold (the sample has a few in year 4762) is as
+    # good as none inside any reporting period
+    term = pd.to_datetime(u["termination_date"], errors="coerce").fillna(FAR_FUTURE)
     u["first_day"] = np.maximum(u["valid_from"].dt.normalize(), hire)
     u["last_day"] = np.minimum((u["valid_to"] - pd.Timedelta(microseconds=1)).dt.normalize(), term)
     u = u[u["first_day"] <= u["last_day"]]
