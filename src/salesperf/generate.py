@@ -250,6 +250,9 @@ def _org(cfg: GeneratorConfig, rng: np.random.Generator, sink: Sink) -> Org:
     quitting = (role < 4) & ~promoted & (rng.random(n) < 0.08)
     term_day[quitting] = np.maximum(hire_day[quitting] + 90, rng.integers(30, cfg.days - 10))
     term_day[term_day >= cfg.days] = never
+    # hired too late to leave within the period: no termination record (it was written
+    # with the "never" sentinel as its date, year 4762)
+    quitting &= term_day < never
     movers = (role != 4) & ~promoted & ~quitting & (rng.random(n) < 0.05)
     move_day[movers] = rng.integers(30, max(31, cfg.days - 30), movers.sum())
     new_team = (team + 1 + rng.integers(0, max(1, n_teams - 1), n)) % n_teams
