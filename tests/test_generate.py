@@ -113,3 +113,26 @@ def test_bad_generator_settings_are_user_errors(tmp_path):
     (tmp_path / "full" / "f").write_text("x")
     with pytest.raises(UserError, match="is not empty"):
         generate(SMALL, tmp_path / "full")
+
+
+def test_ids_stay_unique_past_a_million(tmp_path):
+    """Ids are padded to six digits, never cut to six: the millionth activity must not
+    collide with the first (it did, and S/M/L benchmark data lost 90 % of activities)."""
+    import pandas as pd
+
+    from salesperf.generate import Sink
+
+    sink = Sink(tmp_path / "scratch.duckdb")
+    ids = [1, 999_999, 1_000_000, 1_000_001, 12_345_678]
+    frame = pd.DataFrame(
+        {
+            "activity_id": ids,
+            "owner_id": 1,
+            "activity_type": "call",
+            "occurred_at": pd.Timestamp("2025-01-01"),
+            "updated_at": pd.Timestamp("2025-01-01"),
+        }
+    )
+    sink.append("activities", frame)
+    got = [r[0] for r in sink.con.execute("select activity_id from activities").fetchall()]
+    assert got == ["ACT000001", "ACT999999", "ACT1000000", "ACT1000001", "ACT12345678"]

@@ -123,9 +123,11 @@ class Sink:
         select = []
         for c in spec:
             if c.name in ID_PREFIX and pd.api.types.is_numeric_dtype(df[c.name]):
+                # printf pads to 6 digits and, unlike lpad, never truncates: lpad cut ids
+                # above 999999 to six digits, and a million activities in, ids collided
                 select.append(
                     f"case when {c.name} is not null then '{ID_PREFIX[c.name]}' || "
-                    f"lpad(cast({c.name} as varchar), 6, '0') end"
+                    f"printf('%06d', {c.name}) end"
                 )
             elif df[c.name].isna().all():
                 select.append("null")

@@ -40,7 +40,8 @@ pooled as (
         attainment.user_id,
         attainment.metric,
         count(*) as months_with_target,
-        sum(attainment.actual) as actual,
+        -- exact, so reruns agree to the last bit (a sum of doubles depends on thread order)
+        cast(sum(cast(attainment.actual as decimal(38, 6))) as double) as actual,
         sum(attainment.target) as target
     from attainment
     cross join review_window

@@ -12,7 +12,8 @@ rep_months as (
             period_start('month', 'reps.hire_date'), 'attainment.month_start', 'month'
         ) }} as tenure_month,
         attainment.user_id,
-        attainment.actual,
+        -- exact sums below: a sum of doubles depends on the order threads add them in
+        cast(attainment.actual as decimal(38, 6)) as actual,
         attainment.target,
         attainment.attainment
     from attainment
