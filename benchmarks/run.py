@@ -180,6 +180,7 @@ def latest_per_scale(results: Path) -> list[dict]:
 
 
 def chart(results: Path, png: Path) -> None:
+    """One panel per scale (linear seconds): the warehouse's stages stacked, then B1, B2."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -187,35 +188,23 @@ def chart(results: Path, png: Path) -> None:
 
     rows = latest_per_scale(results)
     stages = ["load_s", "raw_quality_s", "dbt_build_s", "mart_quality_s", "publish_s"]
-    labels = [f"{r['scale']}\n{int(r['activities']) / 1e6:.1f} M activities" for r in rows]
-    fig, ax = plt.subplots(figsize=(9, 5))
-    bottom = [0.0] * len(rows)
-    width = 0.35
-    xs = list(range(len(rows)))
-    for stage in stages:
-        values = [float(r[stage] or 0) for r in rows]
-        ax.bar([x - width / 2 for x in xs], values, width, bottom=bottom, label=stage[:-2])
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.bar(
-        [x + width / 2 for x in xs],
-        [float(r["b1_s"] or 0) for r in rows],
-        width / 2,
-        label="B1 hand SQL",
-    )
-    ax.bar(
-        [x + width * 0.75 + 0.02 for x in xs],
-        [float(r["b2_s"] or 0) for r in rows],
-        width / 2,
-        label="B2 pandas",
-    )
-    ax.set_xticks(xs, labels)
-    ax.set_yscale("log")
-    ax.set_ylabel("seconds (log scale)")
-    ax.set_title("Stage times by scale (warehouse stacked; baselines beside)")
-    ax.legend(fontsize=8, ncols=2)
+    colors = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3"]
+    fig, axes = plt.subplots(1, len(rows), figsize=(4.5 * len(rows), 4.5), squeeze=False)
+    for ax, r in zip(axes[0], rows, strict=True):
+        bottom = 0.0
+        for stage, color in zip(stages, colors, strict=True):
+            value = float(r[stage] or 0)
+            ax.bar("warehouse", value, bottom=bottom, color=color, label=stage[:-2])
+            bottom += value
+        ax.bar("B1 SQL", float(r["b1_s"] or 0), color="#937860", label="B1 hand SQL")
+        ax.bar("B2 pandas", float(r["b2_s"] or 0), color="#da8bc3", label="B2 pandas")
+        ax.set_title(f"{r['scale']}: {int(r['activities']) / 1e6:.1f} M activities")
+        ax.set_ylabel("seconds")
+    axes[0][0].legend(fontsize=8)
+    fig.suptitle("Stage times by scale (same run, same files)")
     fig.tight_layout()
     png.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png, dpi=120)
+    fig.savefig(png, dpi=110)
 
 
 def _seconds(row: dict, key: str) -> str:
