@@ -22,6 +22,7 @@ BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
 sys.path[:0] = [str(BENCH), str(PROJECT / "src"), str(PROJECT)]
 
+from salesperf.publish import mart_tables  # noqa: E402
 from salesperf.settings import Settings, load_settings  # noqa: E402
 
 # the three marts both baselines compute, and their keys
@@ -190,16 +191,6 @@ def stage_b2(args: argparse.Namespace) -> dict:
         con.execute(f"create temp table b2_{mart} as select {casts} from frame_{mart}")
         diffs[mart] = mismatches(con, f"w.marts.{mart}", f"b2_{mart}", keys)
     return {"b2_s": seconds, "b2_equal": not any(diffs.values()), "b2_diffs": repr(diffs)[:500]}
-
-
-def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        r[0]
-        for r in con.execute(
-            "select table_name from duckdb_tables() "
-            "where database_name = current_database() and schema_name = 'marts' order by 1"
-        ).fetchall()
-    ]
 
 
 def snapshot_marts(warehouse: Path, snapshot: Path) -> None:

@@ -80,6 +80,11 @@ def _months_axis(fig: go.Figure, months: list) -> go.Figure:
     return fig
 
 
+def _ranked_bars(labels: list[str], values: list) -> go.Figure:
+    """Horizontal bars, first entry on top (a board reads top down)."""
+    return go.Figure(go.Bar(y=labels[::-1], x=values[::-1], orientation="h"))
+
+
 def _table(headers: list[str], rows: list[list[str]], table_id: str) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join(
@@ -255,13 +260,8 @@ def _leaderboards(con: duckdb.DuckDBPyConnection, month: date, names: dict[str, 
     parts = []
     for role, metric, kind in ROLE_BOARDS:
         rows = _leaderboard_rows(con, role, metric, month, 10)
-        fig = go.Figure(
-            go.Bar(
-                y=[names.get(r["entity_id"], r["entity_id"]) for r in rows][::-1],
-                x=[r["value"] for r in rows][::-1],
-                orientation="h",
-                name=metric,
-            )
+        fig = _ranked_bars(
+            [names.get(r["entity_id"], r["entity_id"]) for r in rows], [r["value"] for r in rows]
         )
         fig.update_layout(title=f"{role} top 10: {metric.replace('_', ' ')}, {month:%B %Y}")
         table = _table(
@@ -306,12 +306,9 @@ def _contests(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> str:
                 + "</p>"
             )
         else:
-            fig = go.Figure(
-                go.Bar(
-                    y=[names.get(r["participant_id"], r["participant_id"]) for r in rows][::-1],
-                    x=[r["total"] for r in rows][::-1],
-                    orientation="h",
-                )
+            fig = _ranked_bars(
+                [names.get(r["participant_id"], r["participant_id"]) for r in rows],
+                [r["total"] for r in rows],
             )
             body = _chart(fig, f"chart-contest-{c['contest_id']}", height=300)
         parts.append(

@@ -40,6 +40,19 @@ def serving_path(settings: Settings) -> Path:
     return serving_dir(settings) / SERVING_NAME
 
 
+def mart_tables(con: duckdb.DuckDBPyConnection, database: str | None = None) -> list[str]:
+    """The tables of the `marts` schema of `database` (default: the connection's own)."""
+    where = "database_name = ?" if database else "database_name = current_database()"
+    return [
+        r[0]
+        for r in con.execute(
+            f"select table_name from duckdb_tables() where {where} and schema_name = 'marts' "
+            "order by 1",
+            [database] if database else [],
+        ).fetchall()
+    ]
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -68,13 +81,7 @@ def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") 
     try:
         with duckdb.connect(str(candidate)) as con:
             con.execute(f"attach '{settings.warehouse}' as working (read_only)")
-            names = [
-                r[0]
-                for r in con.execute(
-                    "select table_name from duckdb_tables() "
-                    "where database_name = 'working' and schema_name = 'marts' order by 1"
-                ).fetchall()
-            ]
+            names = mart_tables(con, "working")
             if not names:
                 raise UserError("nothing to publish: the working warehouse has no marts")
             con.execute("create schema marts")
@@ -125,13 +132,7 @@ def export_parquet(settings: Settings) -> dict[str, Path]:
     staging.mkdir(parents=True)
     files: dict[str, Path] = {}
     with duckdb.connect(str(serving), read_only=True) as con:
-        names = [
-            r[0]
-            for r in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
-            ).fetchall()
-        ]
-        for name in names:
+        for name in mart_tables(con):
             out = staging / f"{name}.parquet"
             con.execute(f"copy marts.{name} to '{out}' (format parquet, compression zstd)")
             files[name] = target / f"{name}.parquet"

@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from salesperf.publish import mart_tables
 from salesperf.settings import Settings
 
 COMPANY_FOUNDED = "2000-01-01T00:00:00"
@@ -317,10 +318,7 @@ def _published_counts(serving: Path) -> dict[str, int]:
     if not serving.exists():
         return {}
     with duckdb.connect(str(serving), read_only=True) as con:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        ]
-        return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in tables}
+        return {
+            t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
+            for t in mart_tables(con)
+        }

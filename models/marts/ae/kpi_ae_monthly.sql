@@ -5,13 +5,7 @@ months as (select * from {{ ref('int_months') }}),
 opportunities as (select * from {{ ref('fct_opportunities') }}),
 handoffs as (select * from {{ ref('fct_lead_handoffs') }}),
 deliveries as (select * from {{ ref('int_crm__deliveries') }}),
-users as (select * from {{ ref('int_users__versioned') }}),
-
-ever_ae as (
-    -- as fct_opportunities.is_owner_ever_ae: some version of the user is an AE
-    select distinct user_id from users
-    where role = 'AE'
-),
+reps as (select * from {{ ref('dim_reps') }}),
 
 ae_months as (
     -- held the AE role on some day of the month while employed, or was ever an AE and
@@ -26,7 +20,8 @@ ae_months as (
         handoffs.ae_user_id,
         handoffs.sent_month
     from handoffs
-    inner join ever_ae on handoffs.ae_user_id = ever_ae.user_id
+    inner join reps on handoffs.ae_user_id = reps.user_id
+    where reps.was_ever_ae
     union
     select
         owner_user_id,
