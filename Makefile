@@ -9,8 +9,12 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# The Spark engine's own environment (pyspark, dbt-spark): the default one stays free of
+# pyspark, which Great Expectations would import on every run when present.
+SPARK_VENV := .venv-spark
+ENGINE := $(or $(SALESPERF_ENGINE),duckdb)
 
-.PHONY: install run test lint format ui docs bench chromium clean
+.PHONY: install spark-install run test lint format ui docs bench chromium clean
 MANIFEST := target/manifest.json
 DBT_FILES := $(shell find models macros seeds dbt_tests snapshots -type f 2>/dev/null) dbt_project.yml profiles.yml
 
@@ -25,17 +29,31 @@ $(VENV)/.installed: $(UV) uv.lock pyproject.toml
 
 install: $(VENV)/.installed
 
+$(SPARK_VENV)/.installed: $(UV) uv.lock pyproject.toml
+	UV_PROJECT_ENVIRONMENT=$(SPARK_VENV) $(UV) sync --frozen --extra spark --python $(PYTHON)
+	@touch $@
+
+## spark-install: the Spark engine's environment (.venv-spark); Java 17 must be installed
+spark-install: $(SPARK_VENV)/.installed
+
 # Dagster reads the dbt manifest at import: prepare it ahead, never at import time
 $(MANIFEST): $(VENV)/.installed $(DBT_FILES)
 	$(BIN)/dbt parse --project-dir . --profiles-dir . --quiet
 
 ## run: generate the sample (if no extracts are given), load, build, print the KPIs;
-## EXTRACTS=path for your batches, plus MAPPING=salesforce|hubspot|file.yml for a CRM export
+## EXTRACTS=path for your batches, plus MAPPING=salesforce|hubspot|file.yml for a CRM export;
+## SALESPERF_ENGINE=spark builds on a local Spark session instead of DuckDB
+ifeq ($(ENGINE),spark)
+run: spark-install $(MANIFEST)
+	$(SPARK_VENV)/bin/salesperf run $(if $(EXTRACTS),--extracts $(EXTRACTS)) $(if $(MAPPING),--mapping $(MAPPING))
+else
 run: install $(MANIFEST)
 	$(BIN)/salesperf run $(if $(EXTRACTS),--extracts $(EXTRACTS)) $(if $(MAPPING),--mapping $(MAPPING))
+endif
 
-## test: lint, then the whole pytest suite (unit, loader, dbt unit tests, end to end)
-test: install $(MANIFEST) lint chromium
+## test: lint, then the whole pytest suite (unit, loader, dbt unit tests, end to end,
+## and the DuckDB/Spark parity test, which runs in .venv-spark)
+test: install spark-install $(MANIFEST) lint chromium
 	$(BIN)/pytest
 
 # the dashboard tests render pages in headless Chromium, from Debian's packages
@@ -70,4 +88,4 @@ ui: install $(MANIFEST)
 	$(BIN)/salesperf ui
 
 clean:
-	rm -rf $(VENV) $(TOOLS) target warehouse data .dagster
+	rm -rf $(VENV) $(SPARK_VENV) $(TOOLS) target warehouse data .dagster

@@ -4,6 +4,21 @@
 {% macro hash_pii(column) -%}
     case
         when nullif(trim({{ column }}), '') is not null
-            then sha256('{{ env_var("SALESPERF_PII_SALT", "salesperf-dev-salt") }}' || lower(trim({{ column }})))
+            then {{ sha256_hex(
+                "'" ~ env_var("SALESPERF_PII_SALT", "salesperf-dev-salt") ~ "' || lower(trim(" ~ column ~ "))"
+            ) }}
     end
+{%- endmacro %}
+
+{#- Lower-case hex SHA-256 of a string: the same 64 characters on every engine. -#}
+{% macro sha256_hex(expression) -%}
+    {{ return(adapter.dispatch('sha256_hex')(expression)) }}
+{%- endmacro %}
+
+{% macro default__sha256_hex(expression) -%}
+    sha256({{ expression }})
+{%- endmacro %}
+
+{% macro spark__sha256_hex(expression) -%}
+    sha2({{ expression }}, 256)
 {%- endmacro %}

@@ -35,3 +35,16 @@
 {% macro in_force(alias, instant) -%}
     ({{ alias }}.valid_from <= {{ instant }} and {{ instant }} < {{ alias }}.valid_to)
 {%- endmacro %}
+
+{#- ISO day of the week: Monday 1 .. Sunday 7. -#}
+{% macro iso_day_of_week(day) -%}
+    {{ return(adapter.dispatch('iso_day_of_week')(day)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(day) -%}
+    extract(isodow from {{ day }})
+{%- endmacro %}
+
+{% macro spark__iso_day_of_week(day) -%}
+    extract(dayofweek_iso from {{ day }})
+{%- endmacro %}

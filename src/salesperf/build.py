@@ -44,6 +44,9 @@ def dbt_vars(settings: Settings, as_of_date: str | None = None) -> dict[str, str
 
 
 def dbt_args(settings: Settings, command: str, extra: Sequence[str] = ()) -> list[str]:
+    # Spark's compiled project stays beside its tables: target/manifest.json is the
+    # DuckDB one that Dagster and the docs read
+    target = settings.spark_dir / "target" if settings.engine == "spark" else None
     return [
         *command.split(),  # "docs generate" is a command of two words
         "--project-dir",
@@ -53,7 +56,8 @@ def dbt_args(settings: Settings, command: str, extra: Sequence[str] = ()) -> lis
         "--target",
         settings.dbt_target,
         "--log-path",
-        str(settings.project_dir / "target" / "logs"),
+        str((target or settings.project_dir / "target") / "logs"),
+        *(["--target-path", str(target)] if target and "--target-path" not in extra else []),
         *extra,
     ]
 

@@ -106,6 +106,15 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> None:
     from salesperf.build import build
 
     started = time.perf_counter()
+    if settings.engine == "spark":
+        from salesperf.spark import build_on_spark
+
+        if args.select or args.unit_tests:
+            raise UserError("--select and --unit-tests are for the DuckDB engine")
+        build_on_spark(
+            settings, full_refresh=args.full_refresh, as_of_date=args.as_of, progress=say
+        )
+        return
     build(
         settings,
         full_refresh=args.full_refresh,
@@ -157,6 +166,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
         from salesperf.build import dbt_vars
 
         dbt_vars(settings, args.as_of)
+    if settings.engine == "spark":
+        run_on_spark(args, settings, extracts, started)
+        return
     from orchestration.runner import run_pipeline
 
     say("running the pipeline job in-process (load extracts, then dbt build)")
@@ -180,6 +192,29 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
         f"  TV leaderboard: {dashboard_dir(settings) / 'tv.html'}"
     )
     print(f"dashboard: {dashboard_dir(settings) / 'index.html'}")
+
+
+def run_on_spark(
+    args: argparse.Namespace, settings: Settings, extracts: Path, started: float
+) -> None:
+    """The Spark engine's run: load into the ledger, then build every model on a local
+    Spark session. Dagster, the quality gate and publishing serve the DuckDB engine."""
+    from salesperf.report import kpi_report
+    from salesperf.spark import build_on_spark, require_pyspark
+
+    require_pyspark()  # before loading anything: say what to install first
+    load(extracts, settings)
+    copy = build_on_spark(
+        settings, full_refresh=args.full_refresh, as_of_date=args.as_of or None, progress=say
+    )
+    print(kpi_report(copy))
+    say(
+        f"done on Spark in {time.perf_counter() - started:.1f}s\n"
+        f"  load ledger (manifest, quarantine): {settings.warehouse}\n"
+        f"  raw lake (Parquet by batch): {settings.lake}\n"
+        f"  Spark metastore and tables: {settings.spark_dir}\n"
+        f"  KPI marts exported: {settings.spark_dir / 'export'} and {copy}"
+    )
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> None:

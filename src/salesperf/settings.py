@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from salesperf.errors import UserError
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass(frozen=True)
@@ -25,15 +28,25 @@ class Settings:
     duckdb_memory_limit: str
     duckdb_temp_dir: Path  # where DuckDB spills beyond the memory limit
     dagster_home: Path  # runs, schedules and sensor cursors of the local Dagster instance
+    engine: str = "duckdb"  # duckdb | spark: where dbt builds the models
+    # Spark only: the raw layer as Parquet, the metastore, table files and scratch space
+    spark_dir: Path = Path("warehouse/spark")
+
+    @property
+    def lake(self) -> Path:
+        """The loader's validated rows as Parquet, one folder per raw table, partitioned
+        by batch: the raw layer Spark reads."""
+        return self.spark_dir / "lake"
 
     @property
     def dbt_env(self) -> dict[str, str]:
-        """What profiles.yml reads."""
+        """What profiles.yml (and the Spark raw-table macro) read."""
         return {
             "SALESPERF_WAREHOUSE": str(self.warehouse),
             "SALESPERF_DBT_TARGET": self.dbt_target,
             "SALESPERF_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "SALESPERF_DUCKDB_TEMP_DIR": str(self.duckdb_temp_dir),
+            "SALESPERF_SPARK_DIR": str(self.spark_dir),
         }
 
     @property
@@ -53,13 +66,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         .expanduser()
         .resolve()
     )
+    engine = env.get("SALESPERF_ENGINE", "duckdb").strip().lower() or "duckdb"
+    if engine not in ENGINES:
+        raise UserError(
+            f"SALESPERF_ENGINE={engine!r} is not an engine: use one of {', '.join(ENGINES)}"
+        )
     return Settings(
         project_dir=project,
         warehouse=warehouse,
         landing=Path(env.get("SALESPERF_LANDING", project / "data" / "landing"))
         .expanduser()
         .resolve(),
-        dbt_target=env.get("SALESPERF_DBT_TARGET", "duckdb"),
+        # the engine picks its dbt target; SALESPERF_DBT_TARGET names another output
+        # of profiles.yml (a Thrift cluster, say) for the same engine
+        dbt_target=env.get("SALESPERF_DBT_TARGET", engine),
         as_of_date=env.get("SALESPERF_AS_OF_DATE", ""),
         duckdb_memory_limit=env.get("SALESPERF_DUCKDB_MEMORY_LIMIT", "4GB"),
         # DuckDB's own default place, made explicit so dbt and the loader share it
@@ -67,4 +87,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         .expanduser()
         .resolve(),
         dagster_home=Path(env.get("DAGSTER_HOME", project / ".dagster")).expanduser().resolve(),
+        engine=engine,
+        spark_dir=Path(env.get("SALESPERF_SPARK_DIR", warehouse.parent / "spark"))
+        .expanduser()
+        .resolve(),
     )

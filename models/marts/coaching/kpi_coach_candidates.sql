@@ -87,7 +87,7 @@ select
     cast(ranked.actual as double) as actual,
     ranked.target,
     ranked.attainment,
-    ranked.role_rank,
+    cast(ranked.role_rank as bigint) as role_rank,
     ranked.reps_ranked,
     coalesce(coaching_given.sessions_given, 0) as sessions_given_in_window,
     coalesce(coaching_given.sessions_given, 0) > 0 as already_coaches

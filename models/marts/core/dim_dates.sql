@@ -17,6 +17,6 @@ select
     cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start,
     cast({{ dbt.date_trunc('quarter', 'date_day') }} as date) as quarter_start,
     cast({{ dbt.date_trunc('year', 'date_day') }} as date) as year_start,
-    extract(isodow from date_day) as iso_day_of_week,
-    extract(isodow from date_day) <= 5 as is_business_day
+    {{ iso_day_of_week('date_day') }} as iso_day_of_week,
+    {{ iso_day_of_week('date_day') }} <= 5 as is_business_day
 from days

@@ -11,5 +11,5 @@ union all
 select
     'unassigned' as team_id,
     'Unassigned' as team_name,
-    cast(null as varchar) as region,
-    cast(null as varchar) as manager_user_id
+    cast(null as {{ dbt.type_string() }}) as region,
+    cast(null as {{ dbt.type_string() }}) as manager_user_id

@@ -2,21 +2,37 @@
 -- activity happened (a call counts for the caller's team as of the call).
 -- depends_on: {{ source('crm', 'activities') }}
 -- depends_on: {{ source('crm', 'users') }}
-{{
-    config(
-        materialized='incremental',
-        unique_key='activity_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        post_hook="
-            delete from {{ this }}
-            where activity_id in (
-                select activity_id from {{ source('crm', 'activities') }} where is_deleted
-            )
-            and activity_id not in (select activity_id from {{ ref('stg_crm__activities') }})
-        ",
-    )
-}}
+{{ config(**incremental_config(unique_key='activity_id', partition_by='activity_month')) }}
+{{ config(post_hook="{{ purge_deleted(
+    'activity_id',
+    'select activity_id from ' ~ source('crm', 'activities') ~ ' where is_deleted',
+    'select activity_id from ' ~ ref('stg_crm__activities'),
+) }}") }}
+
+{%- if is_incremental() %}
+    {#- what an incremental run re-reads: see `changed` below -#}
+    {%- set last_loaded -%}
+        (select max(this._loaded_at) from {{ this }} as this)
+    {%- endset -%}
+    {%- set changed_rows -%}
+        activities._loaded_at > {{ last_loaded }}
+        or activities.occurred_at >= (
+            select
+                {{ dbt.dateadd('day', -var('activities_lookback_days'), 'max(this.occurred_at)') }}
+            from {{ this }} as this
+        )
+        or activities.owner_user_id in (
+            select user_deliveries.user_id
+            from {{ source('crm', 'users') }} as user_deliveries
+            where user_deliveries._loaded_at > {{ last_loaded }}
+        )
+    {%- endset -%}
+    {%- set deleted_since -%}
+        select deleted.activity_id
+        from {{ source('crm', 'activities') }} as deleted
+        where deleted.is_deleted and deleted._loaded_at > {{ last_loaded }}
+    {%- endset -%}
+{%- endif %}
 
 with activities as (select * from {{ ref('stg_crm__activities') }}),
 users as (select * from {{ ref('int_users__versioned') }}),
@@ -28,22 +44,16 @@ changed as (
     select activities.*
     from activities
     {%- if is_incremental() %}
-        where
-            activities._loaded_at > (select max(this._loaded_at) from {{ this }} as this)
-            or activities.occurred_at >= (
-                select
-                    {{ dbt.dateadd(
-                        'day', -var('activities_lookback_days'), 'max(this.occurred_at)'
-                    ) }}
-                from {{ this }} as this
-            )
-            or activities.owner_user_id in (
-                select user_deliveries.user_id
-                from {{ source('crm', 'users') }} as user_deliveries
-                where user_deliveries._loaded_at > (
-                    select max(this._loaded_at) from {{ this }} as this
-                )
-            )
+        where {{ incremental_scope(
+            'activities',
+            changed=changed_rows,
+            partition={
+                'expression': month_of('activities.occurred_at'),
+                'column': 'activity_month',
+                'key': 'activity_id',
+            },
+            removed_keys=deleted_since,
+        ) }}
     {%- endif %}
 ),
 

@@ -121,7 +121,7 @@ select
     ranked.participant_id,
     ranked.unit,
     cast(case when windows.status != 'upcoming' then ranked.value end as double) as total,
-    case when windows.status != 'upcoming' then ranked.rank end as rank,
+    cast(case when windows.status != 'upcoming' then ranked.rank end as bigint) as rank,
     coalesce(windows.status != 'upcoming' and ranked.rank = 1 and ranked.value > 0, false)
         as is_leader
 from ranked

@@ -132,7 +132,7 @@ select
     cast(ranked.value as double) as value,
     cast(ranked.numerator as double) as numerator,
     cast(ranked.denominator as double) as denominator,
-    ranked.rank,
+    cast(ranked.rank as bigint) as rank,
     ranked.ranked_entities,
     period.as_of_date between ranked.period_start
     and {{ period_end('ranked.grain', 'ranked.period_start') }} as is_current_period

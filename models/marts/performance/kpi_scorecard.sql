@@ -31,11 +31,11 @@ calendar as (
         goal_days.goal_id,
         count(*) as days_in_period,
         count(case when goal_days.date_day <= period.as_of_date then 1 end) as days_elapsed,
-        count(case when extract(isodow from goal_days.date_day) <= 5 then 1 end)
+        count(case when {{ iso_day_of_week('goal_days.date_day') }} <= 5 then 1 end)
             as business_days_in_period,
         count(
             case
-                when extract(isodow from goal_days.date_day) <= 5
+                when {{ iso_day_of_week('goal_days.date_day') }} <= 5
                     and goal_days.date_day <= period.as_of_date
                     then 1
             end

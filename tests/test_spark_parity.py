@@ -1,0 +1,147 @@
+"""The same dbt project on DuckDB and on a local Spark session gives the same KPI marts.
+
+One small generated dataset; DuckDB builds it in this process, Spark in the Spark
+environment (.venv-spark, `make spark-install`) exactly as a user runs it:
+`SALESPERF_ENGINE=spark salesperf run --extracts ...`. Every `kpi_` mart must be equal
+row for row, numbers to a tolerance (Spark and DuckDB sum doubles in different orders).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from salesperf.build import build
+from salesperf.generate import GeneratorConfig, generate
+from salesperf.load import load_path
+from salesperf.settings import PROJECT_DIR, load_settings
+
+SPARK_SALESPERF = PROJECT_DIR / ".venv-spark" / "bin" / "salesperf"
+SMALL = GeneratorConfig(seed=11, reps=20, months=3, delta_days=2)
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    assert SPARK_SALESPERF.exists(), "the Spark environment is missing: run make spark-install"
+    root = tmp_path_factory.mktemp("parity")
+    landing = root / "landing"
+    generate(SMALL, landing)
+
+    duck = load_settings(
+        {
+            "SALESPERF_PROJECT_DIR": str(PROJECT_DIR),
+            "SALESPERF_WAREHOUSE": str(root / "duck.duckdb"),
+        }
+    )
+    load_path(duck.warehouse, landing)
+    build(duck)
+
+    spark_dir = root / "spark"
+    env = {
+        **os.environ,
+        "SALESPERF_ENGINE": "spark",
+        "SALESPERF_WAREHOUSE": str(root / "ledger.duckdb"),
+        "SALESPERF_SPARK_DIR": str(spark_dir),
+    }
+    env.pop("SALESPERF_DBT_TARGET", None)
+    # Spark runs twice, as a daily pipeline would: the initial batch (a full build), then
+    # the delta batches (an incremental build of fct_activities: insert_overwrite of the
+    # months they touch). DuckDB built everything at once; the marts must still agree.
+    initial = root / "initial"
+    first = sorted(p for p in landing.iterdir() if p.is_dir())[0]
+    shutil.copytree(first, initial / first.name)
+    for extracts in (initial, landing):
+        log_file = root / f"spark-{extracts.name}.log"
+        with log_file.open("w") as log:
+            done = subprocess.run(
+                [str(SPARK_SALESPERF), "run", "--extracts", str(extracts)],
+                env=env,
+                cwd=root,  # what Spark drops in its working folder stays in the temp folder
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=1800,
+            )
+        lines = log_file.read_text().splitlines()
+        errors = [line for line in lines if "error" in line.lower()]
+        assert done.returncode == 0, "\n".join(errors[-20:] or lines[-40:])
+    ran = spark_dir / "target" / "run" / "salesperf" / "models" / "marts" / "core"
+    assert "insert overwrite" in (ran / "fct_activities.sql").read_text().lower(), (
+        "the second Spark run did not build fct_activities incrementally"
+    )
+    return {"duckdb": duck.warehouse, "spark": spark_dir / "exported.duckdb", "root": root}
+
+
+def kpi_tables(path: Path) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [
+            n
+            for (n,) in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'marts' and table_name like 'kpi_%' order by 1"
+            ).fetchall()
+        ]
+        return {n: con.execute(f"select * from marts.{n}").df() for n in names}
+
+
+def comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Measured numbers as floats (Spark keeps some sums DECIMAL), rows in one order: by
+    every other column (ids, months, counts), which together are each mart's grain."""
+    out = frame.copy()
+    measured = []
+    for column in out.columns:
+        values = out[column]
+        is_decimal = values.dtype == object and values.map(lambda v: isinstance(v, Decimal)).any()
+        if pd.api.types.is_float_dtype(values) or is_decimal:
+            out[column] = values.astype("float64")
+            measured.append(column)
+    keys = [c for c in out.columns if c not in measured]
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def test_every_kpi_mart_is_equal_on_spark_and_duckdb(built: dict[str, Path]) -> None:
+    duck, spark = kpi_tables(built["duckdb"]), kpi_tables(built["spark"])
+    assert sorted(spark) == sorted(duck)
+    assert len(duck) >= 15
+    for name, expected in duck.items():
+        actual = spark[name]
+        assert list(actual.columns) == list(expected.columns), name
+        assert len(actual) == len(expected), f"{name}: {len(actual)} rows on Spark, {len(expected)}"
+        pd.testing.assert_frame_equal(
+            comparable(actual),
+            comparable(expected),
+            check_dtype=False,
+            check_exact=False,
+            rtol=1e-9,
+            atol=1e-6,
+            obj=name,
+        )
+
+
+def test_the_marts_are_not_empty(built: dict[str, Path]) -> None:
+    """Equal but empty would prove nothing: the small dataset fills the monthly marts."""
+    spark = kpi_tables(built["spark"])
+    for name in ("kpi_company_monthly", "kpi_sdr_monthly", "kpi_ae_monthly", "kpi_am_monthly"):
+        assert len(spark[name]) > 0, name
+    company = spark["kpi_company_monthly"]
+    assert company["revenue"].astype(float).sum() > 0
+
+
+def test_spark_keeps_its_files_in_its_own_folder(built: dict[str, Path]) -> None:
+    spark_dir = built["root"] / "spark"
+    assert (spark_dir / "metastore_db").is_dir()
+    assert (spark_dir / "tables").is_dir()
+    assert (spark_dir / "lake" / "activities").is_dir()
+    for stray in ("metastore_db", "spark-warehouse", "derby.log"):
+        assert not (PROJECT_DIR / stray).exists(), stray
+        assert not (built["root"] / stray).exists(), stray
+    # the DuckDB manifest that Dagster reads was not replaced by Spark's
+    assert (spark_dir / "target" / "manifest.json").exists()
