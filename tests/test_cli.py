@@ -12,10 +12,11 @@ import pytest
 SALESPERF = str(Path(sys.executable).with_name("salesperf"))
 
 
-def run(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
+def run(*args: str, tmp_path: Path, **extra_env: str) -> subprocess.CompletedProcess:
     env = os.environ | {
         "SALESPERF_WAREHOUSE": str(tmp_path / "w.duckdb"),
         "SALESPERF_LANDING": str(tmp_path / "landing"),
+        **extra_env,
     }
     return subprocess.run([SALESPERF, *args], capture_output=True, text=True, env=env, timeout=120)
 
@@ -46,3 +47,23 @@ def test_a_file_that_is_not_an_extract_folder(tmp_path):
     result = run("load", str(tmp_path / "file.csv"), tmp_path=tmp_path)
     assert result.returncode == 2
     assert "is not a folder" in result.stderr
+
+
+def test_an_unknown_engine_is_named(tmp_path):
+    result = run("build", tmp_path=tmp_path, SALESPERF_ENGINE="snowflake")
+    assert result.returncode == 2
+    assert "SALESPERF_ENGINE='snowflake' is not an engine: use one of duckdb, spark" in (
+        result.stderr
+    )
+
+
+def test_spark_without_its_environment_says_what_to_install(tmp_path):
+    """The default environment has no pyspark (on purpose): the run stops before loading."""
+    (tmp_path / "batch").mkdir()
+    (tmp_path / "batch" / "teams.csv").write_text("team_id,team_name\nT1,North\n")
+    result = run(
+        "run", "--extracts", str(tmp_path / "batch"), tmp_path=tmp_path, SALESPERF_ENGINE="spark"
+    )
+    assert result.returncode == 2, result.stderr
+    assert "make spark-install" in result.stderr
+    assert not (tmp_path / "w.duckdb").exists()

@@ -54,3 +54,50 @@ def test_every_dbt_unit_test_passes(hand_built, manifest):
     ran = {r.node.unique_id for r in results.results if str(r.status) == "pass"}
     assert ran == set(manifest["unit_tests"])
     assert len(ran) >= 25
+
+
+def test_every_contract_has_its_not_null_check_and_every_incremental_model_a_unique_key(
+    manifest,
+):
+    """Spark cannot enforce a contract's NOT NULL (plain Parquet) nor honour unique_key on
+    append: the data tests that guard both on every engine are declared."""
+    models = {
+        n["unique_id"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"
+    }
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    checked = {
+        t["attached_node"]
+        for t in tests
+        if t.get("test_metadata", {}).get("name") == "contract_not_null"
+    }
+    contracted = {u for u, m in models.items() if m["config"]["contract"]["enforced"]}
+    assert contracted and contracted == checked
+    incremental = {u for u, m in models.items() if m["config"]["materialized"] == "incremental"}
+    unique_tested = {
+        t["attached_node"] for t in tests if t.get("test_metadata", {}).get("name") == "unique"
+    }
+    assert incremental and incremental <= unique_tested
+
+
+def test_contract_not_null_finds_a_null(hand_built, tmp_path):
+    """DuckDB enforces the constraint, so the check never fires there; drop the constraint
+    on a copy, as a Parquet table on Spark is, and a NULL month must fail the test."""
+    import shutil
+
+    import duckdb
+
+    from salesperf.build import BuildFailed
+    from salesperf.settings import load_settings
+
+    copy = load_settings({"SALESPERF_WAREHOUSE": str(tmp_path / "copy.duckdb")})
+    shutil.copyfile(hand_built.warehouse, copy.warehouse)
+    check = ["--select", "contract_not_null_kpi_company_monthly_"]
+    run_dbt(copy, "test", check)  # passes on the built marts
+    with duckdb.connect(str(copy.warehouse)) as con:
+        con.execute("alter table marts.kpi_company_monthly alter column month drop not null")
+        con.execute(
+            "update marts.kpi_company_monthly set month = null "
+            "where month = (select min(month) from marts.kpi_company_monthly)"
+        )
+    with pytest.raises(BuildFailed, match="contract_not_null_kpi_company_monthly_"):
+        run_dbt(copy, "test", check)
