@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, Path]:
+def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
     assert SPARK_SALESPERF.exists(), "the Spark environment is missing: run make spark-install"
     root = tmp_path_factory.mktemp("parity")
     landing = root / "landing"
@@ -77,7 +78,8 @@ def built(tmp_path_factory) -> dict[str, Path]:
     assert "insert overwrite" in (ran / "fct_activities.sql").read_text().lower(), (
         "the second Spark run did not build fct_activities incrementally"
     )
-    return {"duckdb": duck.warehouse, "spark": spark_dir / "exported.duckdb", "root": root}
+    yield {"duckdb": duck.warehouse, "spark": spark_dir / "exported.duckdb", "root": root}
+    shutil.rmtree(root)  # the metastore, lake and tables: tens of MB per run
 
 
 def kpi_tables(path: Path) -> dict[str, pd.DataFrame]:
