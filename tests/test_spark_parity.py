@@ -22,6 +22,7 @@ import pytest
 from salesperf.build import build
 from salesperf.generate import GeneratorConfig, generate
 from salesperf.load import load_path
+from salesperf.publish import mart_tables
 from salesperf.settings import PROJECT_DIR, load_settings
 
 SPARK_SALESPERF = PROJECT_DIR / ".venv-spark" / "bin" / "salesperf"
@@ -84,13 +85,7 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
 
 def kpi_tables(path: Path) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(path), read_only=True) as con:
-        names = [
-            n
-            for (n,) in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = 'marts' and table_name like 'kpi_%' order by 1"
-            ).fetchall()
-        ]
+        names = [n for n in mart_tables(con) if n.startswith("kpi_")]
         return {n: con.execute(f"select * from marts.{n}").df() for n in names}
 
 

@@ -21,6 +21,7 @@ import duckdb
 from salesperf.contract import ENTITIES
 from salesperf.errors import UserError
 from salesperf.load import MANIFEST, QUARANTINE
+from salesperf.publish import replace_folder
 
 # the ledger tables name their batch column batch_id, the entity tables _batch_id
 BATCH_COLUMNS = {
@@ -57,7 +58,7 @@ def _write(con: duckdb.DuckDBPyConnection, query: str, params: list, folder: Pat
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     con.execute(f"copy ({query}) to '{partial / 'data.parquet'}' (format parquet)", params)
-    partial.rename(folder)
+    replace_folder(partial, folder)
 
 
 def export_raw(

@@ -21,15 +21,15 @@ import duckdb
 from salesperf.build import build, temporary_environment
 from salesperf.errors import UserError
 from salesperf.lake import export_raw
+from salesperf.publish import replace_folder
 from salesperf.settings import Settings
 
-# what comes back out of Spark: every KPI mart, and what `salesperf kpis` also reads
+# what comes back out of Spark (schema, Spark SHOW TABLES pattern): every KPI mart, and
+# what `salesperf kpis` also reads
 EXPORTED = (
-    "marts.kpi_%",
-    "marts.dim_reps",
-    "marts.dim_teams",
-    "intermediate.int_months",
-    "intermediate.int_reporting_period",
+    ("marts", "kpi_*"),
+    ("marts", "dim_reps|dim_teams"),
+    ("intermediate", "int_months|int_reporting_period"),
 )
 
 
@@ -88,17 +88,19 @@ def export_marts(settings: Settings) -> Path:
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.getOrCreate()
-    out = settings.spark_dir / "export"
-    tables: list[tuple[str, str]] = []
-    for pattern in EXPORTED:
-        schema, like = pattern.split(".")
-        names = [r.tableName for r in spark.sql(f"show tables in {schema}").collect()]
-        tables += [(schema, n) for n in sorted(names) if _like(n, like)]
-    if not tables:
+    tables = [
+        (schema, row.tableName)
+        for schema, pattern in EXPORTED
+        for row in spark.sql(f"show tables in {schema} like '{pattern}'").collect()
+    ]
+    if not any(name.startswith("kpi_") for _, name in tables):
         raise UserError("Spark holds no KPI marts: the build did not create them")
-    shutil.rmtree(out, ignore_errors=True)
+    out = settings.spark_dir / "export"
+    staging = out.with_name(out.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
     for schema, name in tables:
-        spark.table(f"{schema}.{name}").coalesce(1).write.parquet(str(out / schema / name))
+        spark.table(f"{schema}.{name}").coalesce(1).write.parquet(str(staging / schema / name))
+    replace_folder(staging, out)
     copy = marts_copy(settings)
     partial = copy.with_name(copy.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -109,7 +111,3 @@ def export_marts(settings: Settings) -> Path:
             con.execute(f"create table {schema}.{name} as select * from read_parquet('{files}')")
     partial.replace(copy)
     return copy
-
-
-def _like(name: str, pattern: str) -> bool:
-    return name.startswith(pattern[:-1]) if pattern.endswith("%") else name == pattern
