@@ -49,17 +49,31 @@
     )
 {%- endmacro %}
 
-{#- After an incremental run: delete rows whose record the CRM deleted (DuckDB). On
-    Spark the partition rewrite has already dropped them. -#}
-{% macro purge_deleted(key, deleted_keys, live_keys) -%}
-    {{ return(adapter.dispatch('purge_deleted')(key, deleted_keys, live_keys)) }}
+{#- After an incremental run: delete the rows whose record's latest version (in the raw
+    `versions` relation) is a delete (DuckDB). Only keys that have a delete version are
+    ranked, so the cost follows the deletes, not the table. On Spark the partition
+    rewrite has already dropped them. -#}
+{% macro purge_deleted(key, versions) -%}
+    {{ return(adapter.dispatch('purge_deleted')(key, versions)) }}
 {%- endmacro %}
 
-{% macro default__purge_deleted(key, deleted_keys, live_keys) -%}
+{% macro default__purge_deleted(key, versions) -%}
     delete from {{ this }}
-    where {{ key }} in ({{ deleted_keys }}) and {{ key }} not in ({{ live_keys }})
+    where {{ key }} in (
+        select ranked.{{ key }}
+        from (
+            select
+                {{ key }},
+                is_deleted,
+                row_number() over (partition by {{ key }} order by {{ version_order(true) }})
+                    as _recency
+            from {{ versions }}
+            where {{ key }} in (select {{ key }} from {{ versions }} where is_deleted)
+        ) as ranked
+        where ranked._recency = 1 and ranked.is_deleted
+    )
 {%- endmacro %}
 
-{% macro spark__purge_deleted(key, deleted_keys, live_keys) -%}
+{% macro spark__purge_deleted(key, versions) -%}
     select 1
 {%- endmacro %}

@@ -1,28 +1,17 @@
 -- Every event a registry metric can count or add up (seed metric_registry), one row per
 -- event and event type, with the rep it is credited to and the role and team that rep
 -- held at the time (kpis.md, Attribution). This is the one place events are defined:
--- scorecards, leaderboards, contests, quotas, coaching impact and ramp all read it.
+-- scorecards, leaderboards, contests, quotas, coaching impact and ramp all read it
+-- through int_metric_actuals__daily. Activities (event type = activity type) are the one
+-- exception: they come already counted per rep and day from int_activities__daily.
 {# amounts as exact decimals: sums of doubles depend on the order parallel threads add
    them in, and the marts must be identical from run to run #}
 {% set money = 'decimal(38, 6)' %}
-with activities as (select * from {{ ref('fct_activities') }}),
-handoffs as (select * from {{ ref('fct_lead_handoffs') }}),
+with handoffs as (select * from {{ ref('fct_lead_handoffs') }}),
 opportunities as (select * from {{ ref('fct_opportunities') }}),
 account_months as (select * from {{ ref('fct_account_values_monthly') }}),
 months as (select * from {{ ref('int_months') }}),
 users as (select * from {{ ref('int_users__versioned') }}),
-
-activity_events as (
-    select
-        activity_type as event_type,
-        activity_id as event_key,
-        owner_user_id as user_id,
-        owner_role as role,
-        owner_team_id as team_id,
-        activity_date as event_date,
-        cast(null as {{ money }}) as amount
-    from activities
-),
 
 handoff_events as (
         -- cohort by sent_at, as kpi_sdr_monthly counts them
@@ -135,8 +124,6 @@ retention_events as (
 ),
 
 unioned as (
-    select * from activity_events
-    union all
     select * from handoff_events
     union all
     select * from opportunity_events

@@ -2,8 +2,8 @@
 -- Both come from project vars when set, otherwise from the data itself, so that results
 -- never depend on the day the pipeline happens to run.
 with leads as (select * from {{ ref('stg_crm__leads') }}),
--- the fact already holds each activity's local date: no second pass over raw activities
-activities as (select * from {{ ref('fct_activities') }}),
+-- activity days come counted per rep and day: no pass over every activity
+activities as (select * from {{ ref('int_activities__daily') }}),
 handoffs as (select * from {{ ref('stg_crm__lead_handoffs') }}),
 opportunities as (select * from {{ ref('stg_crm__opportunities') }}),
 
