@@ -172,6 +172,70 @@ def test_parquet_extracts_follow_the_same_contract(tmp_path, con):
     ]
 
 
+def test_typed_parquet_loads_exactly_as_the_same_rows_in_csv(tmp_path):
+    """Parquet keeps its column types (no text round trip for typed columns); the stored
+    rows and the quarantine reasons must be the ones the same rows give as CSV."""
+    csv_rows = [
+        OPPS_HEADER,
+        "O1, 7 ,New_Business,won,100.5,eur,2025-01-01T10:00:00+09:00,2025-02-01,true,true,"
+        "2025-02-01T00:00:00",
+        "O2,8,upsell,open,,,2025-01-02T08:30:00+00:00,,false,false,2025-02-01T00:00:00",
+        "O3,8,upsell,open,5,,2025-01-03T00:00:00+00:00,,false,true,2025-02-01T00:00:00",
+        "O4,8,bogus,open,5,,2025-01-04T00:00:00+00:00,,false,false,2025-02-01T00:00:00",
+    ]
+    csv_batch = write_batch(tmp_path / "csv" / "b1", {"opportunities": "\n".join(csv_rows)})
+    parquet_batch = tmp_path / "parquet" / "b1"
+    parquet_batch.mkdir(parents=True)
+    (parquet_batch / "_SUCCESS").touch()
+    with duckdb.connect() as scratch:
+        scratch.execute("set TimeZone = 'UTC'")
+        # native types where a CRM export would have them: an integer owner id, a double
+        # amount, an instant with its zone, a date, booleans
+        scratch.execute(
+            f"""copy (
+                select * from (values
+                    ('O1', 7, 'New_Business', 'won', 100.5::double, 'eur',
+                     timestamptz '2025-01-01 10:00:00+09:00', date '2025-02-01', true, true,
+                     timestamp '2025-02-01 00:00:00'),
+                    ('O2', 8, 'upsell', 'open', null, null,
+                     timestamptz '2025-01-02 08:30:00+00:00', null, false, false,
+                     timestamp '2025-02-01 00:00:00'),
+                    ('O3', 8, 'upsell', 'open', 5, null,
+                     timestamptz '2025-01-03 00:00:00+00:00', null, false, true,
+                     timestamp '2025-02-01 00:00:00'),
+                    ('O4', 8, 'bogus', 'open', 5, null,
+                     timestamptz '2025-01-04 00:00:00+00:00', null, false, false,
+                     timestamp '2025-02-01 00:00:00')
+                ) as t(opportunity_id, owner_id, opportunity_type, stage, amount, currency,
+                       created_at, close_date, is_closed, is_won, updated_at)
+            ) to '{parquet_batch / "opportunities.parquet"}' (format parquet)"""
+        )
+    stored = {}
+    for kind, batch in (("csv", csv_batch), ("parquet", parquet_batch)):
+        with duckdb.connect(str(tmp_path / f"{kind}.duckdb")) as con:
+            load_batch(con, batch)
+            stored[kind] = (
+                con.execute(
+                    "select * exclude (_source_file, _loaded_at, _extra) from raw.opportunities"
+                ).fetchall(),
+                reasons(con),
+                manifest(con),
+            )
+    rows, quarantined, counts = stored["parquet"]
+    assert rows == stored["csv"][0]
+    assert quarantined == stored["csv"][1]
+    assert quarantined == [
+        (3, "is_won is true on an opportunity that is not closed"),
+        (4, "opportunity_type: bogus is not one of new_business/upsell/renewal"),
+    ]
+    assert counts == stored["csv"][2]
+    # id, owner (text), type (lower), amount, currency (upper), created_at (UTC)
+    assert [(r[0], r[2], r[3], str(r[5]), r[6], str(r[7])) for r in rows] == [
+        ("O1", "7", "new_business", "100.50", "EUR", "2025-01-01 01:00:00"),
+        ("O2", "8", "upsell", "None", None, "2025-01-02 08:30:00"),
+    ]
+
+
 def test_finding_batches_needs_a_marker_or_files(tmp_path):
     with pytest.raises(UserError, match="extracts path not found"):
         find_batches(tmp_path / "missing")

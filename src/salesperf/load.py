@@ -141,25 +141,55 @@ def find_batches(path: Path) -> list[Path]:
 
 
 def _read_sql(path: Path) -> str:
+    """The file as a relation with _rn, its row number (ties between versions of a record
+    with the same updated_at go to the later row). CSV is read as text and checked value by
+    value; Parquet keeps its column types, so typed columns skip a text round trip."""
     if path.suffix.lower() == ".parquet":
-        return f"select columns(*)::varchar from read_parquet({lit(str(path))})"
+        return (
+            "select file_row_number + 1 as _rn, * exclude (file_row_number) "
+            f"from read_parquet({lit(str(path))}, file_row_number = true)"
+        )
     return (
-        f"select * from read_csv({lit(str(path))}, all_varchar = true, header = true, "
+        "select row_number() over () as _rn, * "
+        f"from read_csv({lit(str(path))}, all_varchar = true, header = true, "
         "store_rejects = true, rejects_scan = '_csv_scan', rejects_table = '_csv_errors')"
     )
 
 
-def _typed(col: Column, value: str) -> str:
-    """SQL casting the trimmed text value to the column's stored type (NULL when it fails)."""
+# a file's column type that already is the stored type: no cast needed
+_NATIVE = {
+    "int": ("BIGINT", "INTEGER", "SMALLINT", "TINYINT"),
+    "money": ("DECIMAL(18,2)",),
+    "rate": ("DOUBLE",),
+    "bool": ("BOOLEAN",),
+    "date": ("DATE",),
+    "timestamp": ("TIMESTAMP",),
+}
+
+
+def _is_text(col: Column) -> bool:
+    return col.type in ("id", "text") or bool(col.enum) or col.case is not None
+
+
+def _typed(col: Column, value: str, source_type: str = "VARCHAR") -> str:
+    """SQL giving the value in the column's stored type (NULL when it cannot be)."""
+    if source_type in _NATIVE.get(col.type, ()):
+        return value
     if col.type == "timestamp":
+        # an offset is honoured, an offset-less value is UTC (the session's zone)
         return f"try_cast({value} as timestamptz)::timestamp"
     return f"try_cast({value} as {SQL_TYPES[col.type]})"
 
 
-def _normalised(col: Column, present: set[str]) -> str:
-    if col.name not in present:
+def _normalised(col: Column, source_types: dict[str, str]) -> str:
+    """The delivered value: text trimmed, '' as NULL, case folded; typed Parquet as is."""
+    if col.name not in source_types:
         return "null::varchar"
-    value = f"nullif(trim({q(col.name)}), '')"
+    source_type = source_types[col.name]
+    if source_type != "VARCHAR" and not _is_text(col):
+        return q(col.name)
+    text = q(col.name) if source_type == "VARCHAR" else f"{q(col.name)}::varchar"
+    value = f"nullif(trim({text}), '')"
     if col.case == "lower":
         value = f"lower({value})"
     elif col.case == "upper":
@@ -167,12 +197,13 @@ def _normalised(col: Column, present: set[str]) -> str:
     return value
 
 
-def _checks(entity: Entity, present: set[str]) -> list[str]:
-    """One SQL expression per contract rule, each NULL or the reason the row breaks it."""
-    deleted = f"coalesce({_typed(Column('is_deleted', 'bool'), 'n_is_deleted')}, false)"
+def _checks(entity: Entity) -> list[str]:
+    """One SQL expression per contract rule, each NULL or the reason the row breaks it;
+    n_<col> is the delivered value, t_<col> the same in its stored type."""
+    deleted = "coalesce(t_is_deleted, false)"
     checks = []
     for col in entity.all_columns:
-        n = f"n_{col.name}"
+        n, t = f"n_{col.name}", f"t_{col.name}"
         # a delete row only needs to say which record and when
         needed = col.name in entity.key or col.name == "updated_at"
         if col.required:
@@ -180,7 +211,7 @@ def _checks(entity: Entity, present: set[str]) -> list[str]:
             checks.append(f"case when {cond} then 'missing required value: {col.name}' end")
         if col.type != "text" and col.type != "id":
             checks.append(
-                f"case when {n} is not null and {_typed(col, n)} is null then "
+                f"case when {n} is not null and {t} is null then "
                 f"'{col.name}: ' || {n} || ' is not a valid {col.type}' end"
             )
         if col.enum:
@@ -191,19 +222,19 @@ def _checks(entity: Entity, present: set[str]) -> list[str]:
             )
     if entity.name == "opportunities":
         checks.append(
-            "case when try_cast(n_is_won as boolean) and not try_cast(n_is_closed as boolean) "
+            "case when t_is_won and not t_is_closed "
             "then 'is_won is true on an opportunity that is not closed' end"
         )
     return checks
 
 
 def _stored(entity: Entity, col: Column) -> str:
-    value = f"n_{col.name}"
+    value = f"t_{col.name}"
     if entity.name == "leads" and col.name == "source":
-        value = f"coalesce({value}, 'unknown')"
+        return f"coalesce({value}, 'unknown')"
     if col.name == "is_deleted":
-        return f"coalesce({_typed(col, value)}, false)"
-    return _typed(col, value)
+        return f"coalesce({value}, false)"
+    return value
 
 
 def _load_file(
@@ -220,14 +251,13 @@ def _load_file(
         return result
     try:
         # keep file order (_rn): it breaks ties between versions with the same updated_at
-        con.execute(
-            "create or replace temp table _in as "
-            f"select row_number() over () as _rn, * from ({_read_sql(path)})"
-        )
+        # Parquet is read in place (a view); CSV is copied once so its rejects are kept
+        kind = "view" if path.suffix.lower() == ".parquet" else "table"
+        con.execute(f"create or replace temp {kind} _in as {_read_sql(path)}")
     except duckdb.Error as exc:
         raise UserError(f"{path}: cannot be read as {path.suffix[1:]}: {exc}") from exc
-    header = [r[0] for r in con.execute("select column_name from (describe _in)").fetchall()]
-    header = [h for h in header if h != "_rn"]
+    described = con.execute("select column_name, column_type from (describe _in)").fetchall()
+    header = [name for name, _ in described if name != "_rn"]
 
     malformed = 0
     if path.suffix.lower() == ".csv":
@@ -256,41 +286,56 @@ def _load_file(
         result.quarantined = received
         return result
 
-    present = set(lower)
+    types = dict(described)
+    source_types = {h: types[orig] for h, orig in lower.items()}
     contract_names = {c.name for c in entity.all_columns}
     extras = [h for h in lower if h not in contract_names]
     renamed = ", ".join(f"{q(orig)} as {q(h)}" for h, orig in lower.items())
-    normalised = ", ".join(f"{_normalised(c, present)} as n_{c.name}" for c in entity.all_columns)
+    normalised = ", ".join(
+        f"{_normalised(c, source_types)} as n_{c.name}" for c in entity.all_columns
+    )
+    typed = ", ".join(
+        f"{_typed(c, f'n_{c.name}', source_types.get(c.name, 'VARCHAR'))} as t_{c.name}"
+        for c in entity.all_columns
+    )
     extra_json = (
         "to_json(struct_pack(" + ", ".join(f"{q(e)} := {q(e)}" for e in extras) + "))"
         if extras
         else "null::json"
     )
-    reasons = "nullif(concat_ws('; ', " + ", ".join(_checks(entity, present)) + "), '')"
+    reasons = "nullif(concat_ws('; ', " + ", ".join(_checks(entity)) + "), '')"
     # the row as delivered, kept as JSON only for the rows quarantined (JSON for every
     # row was a third of the load time at 10 M rows)
-    record = "to_json(struct_pack(" + ", ".join(f"{q(h)} := {q(h)}" for h in lower) + "))"
-    con.execute(
-        f"""create or replace temp table _checked as
-        with src as (select _rn, {renamed} from _in),
-             norm as (select *, {normalised} from src)
-        select *, {extra_json} as _extra_json, {reasons} as _reason
-        from norm"""
+    record = (
+        "to_json(struct_pack("
+        + ", ".join(f"{q(h)} := _in.{q(orig)}" for h, orig in lower.items())
+        + "))"
     )
+    stored = ", ".join(f"t_{c.name}" for c in entity.all_columns)
+    checked = f"""
+        with src as (select _rn, {renamed} from _in),
+             norm as (select *, {normalised} from src),
+             typed as (select *, {typed} from norm)
+        select _rn, {stored}, {extra_json} as _extra_json, {reasons} as _reason
+        from typed"""
     targets = ", ".join(q(c.name) for c in entity.all_columns)
     values = ", ".join(_stored(entity, c) for c in entity.all_columns)
-    con.execute(
+    inserted = con.execute(
         f"""insert into raw.{entity.name} ({targets}, {", ".join(n for n, _ in LINEAGE_COLUMNS)})
-        select {values}, _extra_json, ?, ?, _rn, ? from _checked where _reason is null
-        order by _rn""",
+        select {values}, _extra_json, ?, ?, _rn, ? from ({checked}) where _reason is null""",
         [batch_id, str(path), loaded_at],
-    )
-    con.execute(
-        f"""insert into {QUARANTINE}
-        select ?, ?, ?, _rn, _reason, {record}, ? from _checked where _reason is not null""",
-        [batch_id, entity_name, str(path), loaded_at],
-    )
-    bad = con.execute("select count(*) from _checked where _reason is not null").fetchone()[0]
+    ).fetchone()[0]
+    bad = received - malformed - inserted
+    if bad:
+        # the rare case: run the checks again for the rows that failed them (cheaper than
+        # keeping every checked row of a clean file to find none)
+        con.execute(
+            f"""insert into {QUARANTINE}
+            select ?, ?, ?, checked._rn, checked._reason, {record}, ?
+            from ({checked}) as checked inner join _in on checked._rn = _in._rn
+            where checked._reason is not null""",
+            [batch_id, entity_name, str(path), loaded_at],
+        )
     result.quarantined = bad + malformed
     result.loaded = received - result.quarantined
     if result.quarantined:
