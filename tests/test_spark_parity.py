@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from conftest import write_batch
 
 from salesperf.build import build
 from salesperf.generate import GeneratorConfig, generate
@@ -37,6 +38,7 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
     root = tmp_path_factory.mktemp("parity")
     landing = root / "landing"
     generate(SMALL, landing)
+    move_a_call_to_another_month(landing)
 
     duck = load_settings(
         {
@@ -81,6 +83,35 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
     )
     yield {"duckdb": duck.warehouse, "spark": spark_dir / "exported.duckdb", "root": root}
     shutil.rmtree(root)  # the metastore, lake and tables: tens of MB per run
+
+
+def move_a_call_to_another_month(landing: Path) -> None:
+    """A last batch corrects a call of the second month to the first. Spark rewrites whole
+    months: unless it also rewrites the month holding the old version, the call counts in
+    both months there and once in DuckDB."""
+    initial = sorted(p for p in landing.iterdir() if p.is_dir())[0]
+    with duckdb.connect() as con:
+        activity_id, owner_id, occurred_at = con.execute(
+            f"""with calls as (
+                select activity_id, owner_id, occurred_at::timestamp as occurred_at
+                from read_csv('{initial / "activities.csv"}', all_varchar = true)
+                where activity_type = 'call'
+            )
+            select activity_id, owner_id, occurred_at - interval 35 day
+            from calls
+            where date_trunc('month', occurred_at) = (
+                select min(date_trunc('month', occurred_at)) + interval 1 month from calls
+            )
+            order by activity_id
+            limit 1"""
+        ).fetchone()
+    write_batch(
+        landing / "99999999T000000_correction",
+        {
+            "activities": "activity_id,owner_id,activity_type,occurred_at,updated_at\n"
+            f"{activity_id},{owner_id},call,{occurred_at:%Y-%m-%dT%H:%M:%S},2030-01-01T00:00:00"
+        },
+    )
 
 
 def kpi_tables(path: Path) -> dict[str, pd.DataFrame]:

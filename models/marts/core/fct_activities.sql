@@ -28,6 +28,8 @@
                 where user_deliveries._loaded_at > {{ last_loaded }}
             )
     {%- endset -%}
+    {#- Spark rewrites whole months: also the months where this table holds an earlier
+        version of a changed record (an activity moved to another month), or a deleted one -#}
     {%- set deleted_since -%}
         select deleted.activity_id
         from {{ source('crm', 'activities') }} as deleted
@@ -77,7 +79,7 @@ changed as (
                 'column': 'activity_month',
                 'key': 'activity_id',
             },
-            removed_keys=deleted_since,
+            removed_keys=deleted_since ~ ' union ' ~ changed_ids,
         ) }}
     {%- endif %}
 ),
