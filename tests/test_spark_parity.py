@@ -38,6 +38,7 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
     root = tmp_path_factory.mktemp("parity")
     landing = root / "landing"
     generate(SMALL, landing)
+    generated = sorted(p for p in landing.iterdir() if p.is_dir())
     move_a_call_to_another_month(landing)
 
     duck = load_settings(
@@ -57,13 +58,16 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
         "SALESPERF_SPARK_DIR": str(spark_dir),
     }
     env.pop("SALESPERF_DBT_TARGET", None)
-    # Spark runs twice, as a daily pipeline would: the initial batch (a full build), then
-    # the delta batches (an incremental build of fct_activities: insert_overwrite of the
-    # months they touch). DuckDB built everything at once; the marts must still agree.
-    initial = root / "initial"
-    first = sorted(p for p in landing.iterdir() if p.is_dir())[0]
-    shutil.copytree(first, initial / first.name)
-    for extracts in (initial, landing):
+    # Spark runs three times, as a daily pipeline would: the initial batch (a full build),
+    # the generated deltas, then the correction alone (incremental builds of
+    # fct_activities: insert_overwrite of the months they touch). DuckDB built everything
+    # at once; the marts must still agree.
+    initial, deltas = root / "initial", root / "deltas"
+    shutil.copytree(generated[0], initial / generated[0].name)
+    deltas.mkdir()
+    for batch in generated:
+        (deltas / batch.name).symlink_to(batch)
+    for extracts in (initial, deltas, landing):
         log_file = root / f"spark-{extracts.name}.log"
         with log_file.open("w") as log:
             done = subprocess.run(
@@ -79,7 +83,7 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
         assert done.returncode == 0, "\n".join(errors[-20:] or lines[-40:])
     ran = spark_dir / "target" / "run" / "salesperf" / "models" / "marts" / "core"
     assert "insert overwrite" in (ran / "fct_activities.sql").read_text().lower(), (
-        "the second Spark run did not build fct_activities incrementally"
+        "the last Spark run did not build fct_activities incrementally"
     )
     yield {"duckdb": duck.warehouse, "spark": spark_dir / "exported.duckdb", "root": root}
     shutil.rmtree(root)  # the metastore, lake and tables: tens of MB per run
@@ -88,7 +92,8 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
 def move_a_call_to_another_month(landing: Path) -> None:
     """A last batch corrects a call of the second month to the first. Spark rewrites whole
     months: unless it also rewrites the month holding the old version, the call counts in
-    both months there and once in DuckDB."""
+    both months there and once in DuckDB. Loaded alone, after the deltas, so that no other
+    change touches the second month."""
     initial = sorted(p for p in landing.iterdir() if p.is_dir())[0]
     with duckdb.connect() as con:
         activity_id, owner_id, occurred_at = con.execute(
