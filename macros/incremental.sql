@@ -77,3 +77,40 @@
 {% macro spark__purge_deleted(key, versions) -%}
     select 1
 {%- endmacro %}
+
+{#- The activities an incremental run over activity data must re-read (a query of ids):
+    every record with a raw version loaded after `watermark` (a scalar query: the newest
+    load the target has seen), every record that happened on or after `recent_from` (the
+    lookback window for late rows), and every record owned by a rep whose own record
+    arrived or changed since (their role and team at the time may be different).
+    fct_activities and the models that aggregate it share this one definition, so they
+    agree on what changed. -#}
+{% macro activities_to_reread(watermark, recent_from) -%}
+    select versions.activity_id
+    from {{ source('crm', 'activities') }} as versions
+    where
+        versions._loaded_at > {{ watermark }}
+        or versions.occurred_at >= {{ recent_from }}
+        or versions.owner_id in (
+            select user_deliveries.user_id
+            from {{ source('crm', 'users') }} as user_deliveries
+            where user_deliveries._loaded_at > {{ watermark }}
+        )
+{%- endmacro %}
+
+{#- After an incremental run that rewrites whole periods: drop the periods no longer in
+    `source` at all (every row of a month deleted or moved away), which a rewrite of the
+    periods that still have rows cannot reach (DuckDB). On Spark such a partition stays
+    until a full refresh: Parquet tables have no DELETE. -#}
+{% macro purge_vanished_periods(column, source) -%}
+    {{ return(adapter.dispatch('purge_vanished_periods')(column, source)) }}
+{%- endmacro %}
+
+{% macro default__purge_vanished_periods(column, source) -%}
+    delete from {{ this }}
+    where {{ column }} not in (select distinct periods.{{ column }} from {{ source }} as periods)
+{%- endmacro %}
+
+{% macro spark__purge_vanished_periods(column, source) -%}
+    select 1
+{%- endmacro %}

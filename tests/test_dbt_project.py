@@ -73,8 +73,11 @@ def test_every_contract_has_its_not_null_check_and_every_incremental_model_a_uni
     contracted = {u for u, m in models.items() if m["config"]["contract"]["enforced"]}
     assert contracted and contracted == checked
     incremental = {u for u, m in models.items() if m["config"]["materialized"] == "incremental"}
+    # a key of one column (unique) or of several (unique_combination)
     unique_tested = {
-        t["attached_node"] for t in tests if t.get("test_metadata", {}).get("name") == "unique"
+        t["attached_node"]
+        for t in tests
+        if t.get("test_metadata", {}).get("name") in ("unique", "unique_combination")
     }
     assert incremental and incremental <= unique_tested
 

@@ -1,4 +1,5 @@
-"""The incremental activities fact equals a full rebuild after late rows, updates, deletes."""
+"""The incremental activity tables equal a full rebuild after late rows, updates, deletes
+and a rep moved to another team back in time."""
 
 from __future__ import annotations
 
@@ -13,13 +14,17 @@ from salesperf.generate import GeneratorConfig, generate
 from salesperf.load import load_path
 
 
-def snapshot(warehouse) -> tuple[list, list]:
+def snapshot(warehouse) -> tuple[list, ...]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         facts = con.execute(
             "select * exclude (_loaded_at) from marts.fct_activities order by activity_id"
         ).fetchall()
+        daily = con.execute(
+            "select * from intermediate.int_activities__daily order by all"
+        ).fetchall()
         company = con.execute("select * from marts.kpi_company_monthly order by month").fetchall()
-    return facts, company
+        teams = con.execute("select * from marts.kpi_team_monthly order by all").fetchall()
+    return facts, daily, company, teams
 
 
 @pytest.mark.e2e
@@ -38,8 +43,18 @@ def test_incremental_runs_equal_a_full_rebuild(tmp_path, settings):
                       min(occurred_at)::date
                from raw.activities where activity_type = 'call'"""
         ).fetchone()
-    # the later deltas, then a hand-made one: a delete, an update, and a call that
-    # happened long ago but arrives only now (outside the lookback window)
+        # the owner's latest record, and a team they were never in
+        rep = con.execute(
+            """select user_id, full_name, role, team_id, hire_date from raw.users
+               where user_id = ? order by updated_at desc limit 1""",
+            [owner],
+        ).fetchone()
+        other_team = con.execute(
+            "select min(team_id) from raw.teams where team_id <> ?", [rep[3]]
+        ).fetchone()[0]
+    # the later deltas, then a hand-made one: a delete, an update, a call that happened
+    # long ago but arrives only now (outside the lookback window), and a correction that
+    # puts the owner in another team from the first call's day on (re-attribution)
     for batch in batches[1:]:
         load_path(settings.warehouse, batch)
     late = write_batch(
@@ -50,7 +65,11 @@ activity_id,owner_id,activity_type,occurred_at,updated_at,is_deleted
 {a1},{owner},call,{old_day}T09:00:00,2030-01-01T00:00:00,true
 {a2},{owner},meeting,{old_day}T10:00:00,2030-01-01T00:00:00,
 LATE1,{owner},call,{old_day}T11:00:00,2030-01-01T00:00:00,
-"""
+""",
+            "users": f"""
+user_id,full_name,role,team_id,hire_date,updated_at
+{rep[0]},{rep[1]},{rep[2]},{other_team},{rep[4]},{old_day}T00:00:00
+""",
         },
     )
     load_path(settings.warehouse, late)
@@ -61,6 +80,8 @@ LATE1,{owner},call,{old_day}T11:00:00,2030-01-01T00:00:00,
     assert a1 not in ids  # deleted
     assert ids[a2][1] == "meeting"  # updated
     assert "LATE1" in ids  # late arrival outside the lookback window
+    assert ids["LATE1"][2:4] == (owner, rep[2])  # owner_user_id, owner_role
+    assert ids["LATE1"][4] == other_team  # counted for the team they were in that day
 
     build(settings, full_refresh=True)
     assert snapshot(settings.warehouse) == incremental

@@ -60,7 +60,7 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
     env.pop("SALESPERF_DBT_TARGET", None)
     # Spark runs three times, as a daily pipeline would: the initial batch (a full build),
     # the generated deltas, then the correction alone (incremental builds of
-    # fct_activities: insert_overwrite of the months they touch). DuckDB built everything
+    # fct_activities and int_activities__daily: insert_overwrite of the months they touch). DuckDB built everything
     # at once; the marts must still agree.
     initial, deltas = root / "initial", root / "deltas"
     shutil.copytree(generated[0], initial / generated[0].name)
@@ -81,10 +81,11 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
         lines = log_file.read_text().splitlines()
         errors = [line for line in lines if "error" in line.lower()]
         assert done.returncode == 0, "\n".join(errors[-20:] or lines[-40:])
-    ran = spark_dir / "target" / "run" / "salesperf" / "models" / "marts" / "core"
-    assert "insert overwrite" in (ran / "fct_activities.sql").read_text().lower(), (
-        "the last Spark run did not build fct_activities incrementally"
-    )
+    ran = spark_dir / "target" / "run" / "salesperf" / "models"
+    for model in ("marts/core/fct_activities.sql", "intermediate/int_activities__daily.sql"):
+        assert "insert overwrite" in (ran / model).read_text().lower(), (
+            f"the last Spark run did not build {model} incrementally"
+        )
     yield {"duckdb": duck.warehouse, "spark": spark_dir / "exported.duckdb", "root": root}
     shutil.rmtree(root)  # the metastore, lake and tables: tens of MB per run
 

@@ -1,7 +1,43 @@
 -- Activities counted per owner, role and team held at the time, day and type: what the
 -- registry's activity metrics and the reporting period read, so that they scan a table
--- of rep-days instead of every activity (10 M rows at scale M, ~40x fewer here).
+-- of rep-days instead of every activity (10 M rows at scale M, ~10x fewer here).
+-- Incremental by month: a run rewrites only the months holding a version of an activity
+-- that changed since this table was built (new, updated, moved, deleted, re-attributed).
+-- depends_on: {{ source('crm', 'activities') }}
+-- depends_on: {{ source('crm', 'users') }}
+{{ config(**incremental_config(unique_key='activity_month', partition_by='activity_month')) }}
+{{ config(post_hook="{{ purge_vanished_periods('activity_month', ref('fct_activities')) }}") }}
+
+{%- if is_incremental() %}
+    {%- set last_loaded -%}
+        (select max(this._loaded_at) from {{ this }} as this)
+    {%- endset -%}
+    {%- set recent_from -%}
+        (
+            select
+                {{ dbt.dateadd(
+                    'day', -var('activities_lookback_days'), 'cast(max(this.activity_date) as timestamp)'
+                ) }}
+            from {{ this }} as this
+        )
+    {%- endset -%}
+    {#- every version of a changed record: a moved or deleted activity changes the month it
+        was in as well as the one it is in now -#}
+    {%- set months_to_rewrite -%}
+        select {{ month_of('versions.occurred_at') }}
+        from {{ source('crm', 'activities') }} as versions
+        where versions.activity_id in ({{ activities_to_reread(last_loaded, recent_from) }})
+    {%- endset -%}
+{%- endif %}
+
 with activities as (select * from {{ ref('fct_activities') }}),
+
+changed as (
+    select * from activities
+    {%- if is_incremental() %}
+        where activity_month in ({{ months_to_rewrite }})
+    {%- endif %}
+),
 
 counted as (
     select
@@ -10,14 +46,18 @@ counted as (
         owner_team_id as team_id,
         activity_date,
         activity_type,
-        count(*) as activities
-    from activities
+        count(*) as activities,
+        -- the newest raw load counted here: the watermark of the next incremental run
+        max(_loaded_at) as _loaded_at,
+        activity_month
+    from changed
     group by
         owner_user_id,
         owner_role,
         owner_team_id,
         activity_date,
-        activity_type
+        activity_type,
+        activity_month
 )
 
 select * from counted

@@ -6,28 +6,17 @@
 {{ config(post_hook="{{ purge_deleted('activity_id', source('crm', 'activities')) }}") }}
 
 {%- if is_incremental() %}
-    {#- what an incremental run re-reads: every record with a version loaded since the last
-        run, in the lookback window by occurred_at, or owned by a rep whose record arrived
-        or changed since the last run (their role and team at the time may be different) -#}
+    {#- what an incremental run re-reads: see activities_to_reread -#}
     {%- set last_loaded -%}
         (select max(this._loaded_at) from {{ this }} as this)
     {%- endset -%}
-    {%- set changed_ids -%}
-        select versions.activity_id
-        from {{ source('crm', 'activities') }} as versions
-        where
-            versions._loaded_at > {{ last_loaded }}
-            or versions.occurred_at >= (
-                select
-                    {{ dbt.dateadd('day', -var('activities_lookback_days'), 'max(this.occurred_at)') }}
-                from {{ this }} as this
-            )
-            or versions.owner_id in (
-                select user_deliveries.user_id
-                from {{ source('crm', 'users') }} as user_deliveries
-                where user_deliveries._loaded_at > {{ last_loaded }}
-            )
+    {%- set recent_from -%}
+        (
+            select {{ dbt.dateadd('day', -var('activities_lookback_days'), 'max(this.occurred_at)') }}
+            from {{ this }} as this
+        )
     {%- endset -%}
+    {%- set changed_ids = activities_to_reread(last_loaded, recent_from) -%}
     {#- Spark rewrites whole months: also the months where this table holds an earlier
         version of a changed record (an activity moved to another month), or a deleted one -#}
     {%- set deleted_since -%}
