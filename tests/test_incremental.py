@@ -38,9 +38,10 @@ def test_incremental_runs_equal_a_full_rebuild(tmp_path, settings):
     build(settings)
 
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        # a1: the first call by id; a2 and its owner: the last call, in the second month
         (a1, a2, owner, old_day) = con.execute(
-            """select min(activity_id), max(activity_id), any_value(owner_id),
-                      min(occurred_at)::date
+            """select min(activity_id), arg_max(activity_id, occurred_at),
+                      arg_max(owner_id, occurred_at), min(occurred_at)::date
                from raw.activities where activity_type = 'call'"""
         ).fetchone()
         # the owner's latest record, and a team they were never in
@@ -52,11 +53,14 @@ def test_incremental_runs_equal_a_full_rebuild(tmp_path, settings):
         other_team = con.execute(
             "select min(team_id) from raw.teams where team_id <> ?", [rep[3]]
         ).fetchone()[0]
-    # the later deltas, then a hand-made one: a delete, an update, a call that happened
-    # long ago but arrives only now (outside the lookback window), and a correction that
-    # puts the owner in another team from the first call's day on (re-attribution)
+    # the later deltas (one run), then a hand-made batch alone: a delete, a call moved from
+    # the second month to the first, a call that happened long ago but arrives only now
+    # (outside the lookback window), and a correction that puts a2's owner in another team
+    # from the first day on (re-attribution). Nothing else then touches the second month:
+    # only the old version of a2 and the owner's team say it must be rewritten.
     for batch in batches[1:]:
         load_path(settings.warehouse, batch)
+    build(settings)
     late = write_batch(
         tmp_path / "zz_late" / "99999999T000000_fix",
         {
