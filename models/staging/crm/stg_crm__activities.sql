@@ -1,7 +1,3 @@
--- A view, unlike the other staging models: its one reader, fct_activities, is the table
--- (a copy here would cost a write of every activity per full build).
-{{ config(materialized='view') }}
-
 with source as (
     select * from {{ source('crm', 'activities') }}
 ),
