@@ -60,8 +60,8 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
     env.pop("SALESPERF_DBT_TARGET", None)
     # Spark runs three times, as a daily pipeline would: the initial batch (a full build),
     # the generated deltas, then the correction alone (incremental builds of
-    # fct_activities and int_activities__daily: insert_overwrite of the months they touch). DuckDB built everything
-    # at once; the marts must still agree.
+    # fct_activities and int_activities__daily: insert_overwrite of the months they
+    # touch). DuckDB built everything at once; the marts must still agree.
     initial, deltas = root / "initial", root / "deltas"
     shutil.copytree(generated[0], initial / generated[0].name)
     deltas.mkdir()
