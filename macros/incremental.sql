@@ -98,10 +98,11 @@
         )
 {%- endmacro %}
 
-{#- After an incremental run that rewrites whole periods: drop the periods no longer in
-    `source` at all (every row of a month deleted or moved away), which a rewrite of the
-    periods that still have rows cannot reach (DuckDB). On Spark such a partition stays
-    until a full refresh: Parquet tables have no DELETE. -#}
+{#- Drop the periods of {{ this }} that are no longer in `source` (a relation or a
+    parenthesised query with a `column` column) at all: every row of the month deleted or
+    moved away. A rewrite of the periods that still have rows cannot reach them: DuckDB's
+    delete+insert deletes by the periods it inserts, Spark's insert_overwrite replaces only
+    the partitions its select returns. -#}
 {% macro purge_vanished_periods(column, source) -%}
     {{ return(adapter.dispatch('purge_vanished_periods')(column, source)) }}
 {%- endmacro %}
@@ -111,6 +112,29 @@
     where {{ column }} not in (select distinct periods.{{ column }} from {{ source }} as periods)
 {%- endmacro %}
 
+{#- The months holding a live (latest, not deleted) activity, as a query. -#}
+{% macro live_activity_months() -%}
+    (select distinct {{ month_of('occurred_at') }} as activity_month from {{ ref('stg_crm__activities') }})
+{%- endmacro %}
+
 {% macro spark__purge_vanished_periods(column, source) -%}
-    select 1
+    {#- Parquet tables have no DELETE: drop the partitions, found first (the partition
+        spec of ALTER TABLE takes literals only) -#}
+    {%- set existing = adapter.get_relation(this.database, this.schema, this.identifier) -%}
+    {%- set vanished = [] -%}
+    {%- if execute and existing is not none -%}
+        {%- set found -%}
+            select distinct this.{{ column }}
+            from {{ this }} as this
+            where this.{{ column }} not in (select periods.{{ column }} from {{ source }} as periods)
+        {%- endset -%}
+        {%- for row in run_query(found) -%}
+            {%- do vanished.append("partition (" ~ column ~ " = '" ~ row[0] ~ "')") -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if vanished -%}
+        alter table {{ this }} drop if exists {{ vanished | join(', ') }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
 {%- endmacro %}

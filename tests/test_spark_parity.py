@@ -38,8 +38,9 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
     root = tmp_path_factory.mktemp("parity")
     landing = root / "landing"
     generate(SMALL, landing)
+    lonely = add_a_call_alone_in_its_month(landing)
     generated = sorted(p for p in landing.iterdir() if p.is_dir())
-    move_a_call_to_another_month(landing)
+    move_a_call_to_another_month(landing, delete=lonely)
 
     duck = load_settings(
         {
@@ -59,9 +60,9 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
     }
     env.pop("SALESPERF_DBT_TARGET", None)
     # Spark runs three times, as a daily pipeline would: the initial batch (a full build),
-    # the generated deltas, then the correction alone (incremental builds of
-    # fct_activities and int_activities__daily: insert_overwrite of the months they
-    # touch). DuckDB built everything at once; the marts must still agree.
+    # the generated deltas with the lone call, then the correction alone (incremental
+    # builds of fct_activities and int_activities__daily: insert_overwrite of the months
+    # they touch). DuckDB built everything at once; the marts must still agree.
     initial, deltas = root / "initial", root / "deltas"
     shutil.copytree(generated[0], initial / generated[0].name)
     deltas.mkdir()
@@ -90,11 +91,35 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
     shutil.rmtree(root)  # the metastore, lake and tables: tens of MB per run
 
 
-def move_a_call_to_another_month(landing: Path) -> None:
-    """A last batch corrects a call of the second month to the first. Spark rewrites whole
-    months: unless it also rewrites the month holding the old version, the call counts in
-    both months there and once in DuckDB. Loaded alone, after the deltas, so that no other
-    change touches the second month."""
+def add_a_call_alone_in_its_month(landing: Path) -> str:
+    """A batch after the generated ones adds a call three months before any other record:
+    a month of its own, which the correction then empties by deleting the call. Its id."""
+    initial = sorted(p for p in landing.iterdir() if p.is_dir())[0]
+    with duckdb.connect() as con:
+        owner_id, occurred_at = con.execute(
+            f"""select owner_id, min(occurred_at::timestamp) - interval 3 month
+            from read_csv('{initial / "activities.csv"}', all_varchar = true)
+            where activity_type = 'call'
+            group by owner_id
+            order by 2
+            limit 1"""
+        ).fetchone()
+    write_batch(
+        landing / "99999998T000000_lone_call",
+        {
+            "activities": "activity_id,owner_id,activity_type,occurred_at,updated_at\n"
+            f"LONE-CALL,{owner_id},call,{occurred_at:%Y-%m-%dT%H:%M:%S},2029-01-01T00:00:00"
+        },
+    )
+    return "LONE-CALL"
+
+
+def move_a_call_to_another_month(landing: Path, delete: str) -> None:
+    """A last batch corrects a call of the second month to the first and deletes the call
+    `delete`. Spark rewrites whole months: unless it also rewrites the month holding the
+    old version, the moved call counts in both months there and once in DuckDB; unless it
+    drops the month the deleted call was alone in, that month stays on Spark. Loaded
+    alone, after the deltas, so that no other change touches the second month."""
     initial = sorted(p for p in landing.iterdir() if p.is_dir())[0]
     with duckdb.connect() as con:
         activity_id, owner_id, occurred_at = con.execute(
@@ -114,8 +139,9 @@ def move_a_call_to_another_month(landing: Path) -> None:
     write_batch(
         landing / "99999999T000000_correction",
         {
-            "activities": "activity_id,owner_id,activity_type,occurred_at,updated_at\n"
-            f"{activity_id},{owner_id},call,{occurred_at:%Y-%m-%dT%H:%M:%S},2030-01-01T00:00:00"
+            "activities": "activity_id,owner_id,activity_type,occurred_at,updated_at,is_deleted\n"
+            f"{activity_id},{owner_id},call,{occurred_at:%Y-%m-%dT%H:%M:%S},2030-01-01T00:00:00,"
+            f"false\n{delete},,call,,2030-01-01T00:00:00,true"
         },
     )
 

@@ -4,6 +4,11 @@
 -- depends_on: {{ source('crm', 'users') }}
 {{ config(**incremental_config(unique_key='activity_id', partition_by='activity_month')) }}
 {{ config(post_hook="{{ purge_deleted('activity_id', source('crm', 'activities')) }}") }}
+{%- if adapter.type() == 'spark' %}
+    {#- Spark rewrites only the months its select returns: first drop the months left with
+        no live activity at all (DuckDB deletes by key, above) -#}
+    {{ config(pre_hook="{{ purge_vanished_periods('activity_month', live_activity_months()) }}") }}
+{%- endif %}
 
 {%- if is_incremental() %}
     {#- what an incremental run re-reads: see activities_to_reread -#}
