@@ -33,8 +33,9 @@ spine as (
 ),
 
 user_actuals as (
+    -- months only: the actuals hold every day, week, quarter and year too
     select * from actuals
-    where scope = 'user'
+    where scope = 'user' and grain = 'month'
 ),
 
 resolved as (

@@ -69,19 +69,42 @@ to_date as (
     where daily.event_date <= period.as_of_date and daily.role in ('SDR', 'AE', 'AM')
 ),
 
+{#- each rep's work per team held, summed once per grain (quarters from months); reps and
+    teams are then two small sums of that -#}
+{%- set finer = {
+    'week': ('to_date', 'event_date'),
+    'month': ('to_date', 'event_date'),
+    'quarter': ('member_months', 'period_start'),
+} %}
+{%- for grain in grains %}
+    {%- set relation, day = finer[grain] %}
+
+    member_{{ grain }}s as (
+        select
+            role,
+            user_id,
+            team_id,
+            metric,
+            {{ period_start(grain, day) }} as period_start,
+            sum(value) as value
+        from {{ relation }}
+        group by role, user_id, team_id, metric, {{ period_start(grain, day) }}
+    ),
+{%- endfor %}
+
 totals as (
     {%- for grain in grains %}
         {%- for entity_type, column in [('rep', 'user_id'), ('team', 'team_id')] %}
             select
                 role,
                 '{{ grain }}' as grain,
-                {{ period_start(grain, 'event_date') }} as period_start,
+                period_start,
                 '{{ entity_type }}' as entity_type,
                 {{ column }} as entity_id,
                 metric,
                 sum(value) as value
-            from to_date
-            group by role, {{ period_start(grain, 'event_date') }}, {{ column }}, metric
+            from member_{{ grain }}s
+            group by role, period_start, {{ column }}, metric
             {{ 'union all' if not loop.last }}
         {%- endfor %}
         {{ 'union all' if not loop.last }}

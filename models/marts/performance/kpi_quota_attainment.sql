@@ -53,8 +53,9 @@ monthly_quotas_by_quarter as (
 ),
 
 user_actuals as (
+    -- the spine's grains only: the actuals hold every day, week and year too
     select * from actuals
-    where scope = 'user'
+    where scope = 'user' and grain in ('month', 'quarter')
 ),
 
 resolved as (

@@ -45,8 +45,31 @@ calendar as (
     group by goal_days.goal_id
 ),
 
+goal_periods as (
+    select distinct
+        scope,
+        scope_id,
+        grain,
+        period_start
+    from in_window
+),
+
+goal_actuals as (
+    -- the actuals of the periods some goal is set on: the actuals hold every day of every
+    -- scope, and the three look-ups below would each probe all of them
+    select actuals.*
+    from actuals
+    inner join goal_periods
+        on actuals.scope = goal_periods.scope
+        and actuals.scope_id = goal_periods.scope_id
+        and actuals.grain = goal_periods.grain
+        and actuals.period_start = goal_periods.period_start
+),
+
 resolved as (
-    {{ resolve_metric('in_window', 'actuals', ['scope', 'scope_id', 'grain', 'period_start']) }}
+    {{ resolve_metric(
+        'in_window', 'goal_actuals', ['scope', 'scope_id', 'grain', 'period_start']
+    ) }}
 ),
 
 final as (
