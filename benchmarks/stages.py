@@ -212,8 +212,12 @@ def mart_checksums(warehouse: Path, config: dict[str, str]) -> dict[str, tuple[i
     with duckdb.connect(str(warehouse), read_only=True, config=config) as con:
         out = {}
         for table in mart_tables(con):
+            # _built_at says which run wrote a row: lineage, not content
+            columns = {r[0] for r in con.execute(f"describe marts.{table}").fetchall()}
             rows, total = con.execute(
-                f"select count(*), coalesce(sum(hash(t)), 0) from marts.{table} as t"
+                f"select count(*), coalesce(sum(hash(t)), 0) from (select * "
+                f"{'exclude (_built_at)' if '_built_at' in columns else ''} "
+                f"from marts.{table}) as t"
             ).fetchone()
             out[table] = (int(rows), int(total))
         return out

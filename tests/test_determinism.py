@@ -34,10 +34,9 @@ def mart_hashes(warehouse: Path) -> dict[str, str]:
 
 def _select(con: duckdb.DuckDBPyConnection, table: str) -> str:
     columns = {r[0] for r in con.execute(f"describe marts.{table}").fetchall()}
-    # _loaded_at is when the load ran: lineage, the only column allowed to differ
-    return (
-        f"select * {'exclude (_loaded_at)' if '_loaded_at' in columns else ''} from marts.{table}"
-    )
+    # when the load and the build ran: lineage, the only columns allowed to differ
+    lineage = ", ".join(c for c in ("_loaded_at", "_built_at") if c in columns)
+    return f"select * {f'exclude ({lineage})' if lineage else ''} from marts.{table}"
 
 
 @pytest.mark.e2e

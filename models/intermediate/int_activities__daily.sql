@@ -49,6 +49,7 @@ counted as (
         count(*) as activities,
         -- the newest raw load counted here: the watermark of the next incremental run
         max(_loaded_at) as _loaded_at,
+        {{ built_at() }} as _built_at,
         activity_month
     from changed
     group by

@@ -94,7 +94,8 @@ with_owner as (
         changed.opportunity_id,
         changed.account_id,
         changed.activity_type = 'call' as is_call,
-        changed._loaded_at
+        changed._loaded_at,
+        {{ built_at() }} as _built_at
     from changed
     left join users
         on changed.owner_user_id = users.user_id
