@@ -27,6 +27,28 @@
     }) }}
 {%- endmacro %}
 
+{#- The newest raw load an incremental table has seen (an aggregate over its `column`);
+    an empty table has seen none, so the next run reads everything. -#}
+{% macro since_last_load(column) -%}
+    coalesce(max({{ column }}), cast('1900-01-01' as timestamp))
+{%- endmacro %}
+
+{#- A table whose rows are replaced record by record (every row of a changed key), with
+    no period to partition by. DuckDB: delete+insert by the key. Spark's Parquet tables
+    have neither row-level DELETE nor MERGE, and without a partition that holds all of a
+    key's rows a rewrite is the whole table: there it stays a table, rebuilt each run. -#}
+{% macro incremental_by_key_config(unique_key) -%}
+    {{ return(adapter.dispatch('incremental_by_key_config')(unique_key)) }}
+{%- endmacro %}
+
+{% macro default__incremental_by_key_config(unique_key) -%}
+    {{ return(default__incremental_config(unique_key, none)) }}
+{%- endmacro %}
+
+{% macro spark__incremental_by_key_config(unique_key) -%}
+    {{ return({'materialized': 'table', 'file_format': 'parquet'}) }}
+{%- endmacro %}
+
 {#- The filter of an incremental run over `relation` (a CTE of the model).
     changed: the rows to re-read (DuckDB replaces just those, by key).
     On Spark: every row of each partition holding a changed row, or holding a row of

@@ -25,7 +25,11 @@ def snapshot(warehouse) -> tuple[list, ...]:
         ).fetchall()
         company = con.execute("select * from marts.kpi_company_monthly order by month").fetchall()
         teams = con.execute("select * from marts.kpi_team_monthly order by all").fetchall()
-    return facts, daily, company, teams
+        leads = con.execute(
+            "select * exclude (_built_at) from intermediate.int_leads__versioned order by all"
+        ).fetchall()
+        sdrs = con.execute("select * from marts.kpi_sdr_monthly order by all").fetchall()
+    return facts, daily, company, teams, leads, sdrs
 
 
 @pytest.mark.e2e
@@ -54,6 +58,11 @@ def test_incremental_runs_equal_a_full_rebuild(tmp_path, settings):
         other_team = con.execute(
             "select min(team_id) from raw.teams where team_id <> ?", [rep[3]]
         ).fetchone()[0]
+        # a lead sent to an AE (its qualification at send can change) and another lead
+        sent_lead, other_lead = con.execute(
+            """select min(lead_id), (select max(lead_id) from raw.leads)
+               from raw.lead_handoffs"""
+        ).fetchone()
     # the later deltas (one run), then a hand-made batch alone: a delete, a call moved from
     # the second month to the first, a call that happened long ago but arrives only now
     # (outside the lookback window), and a correction that puts a2's owner in another team
@@ -75,12 +84,21 @@ LATE1,{owner},call,{old_day}T11:00:00,2030-01-01T00:00:00,
 user_id,full_name,role,team_id,hire_date,updated_at
 {rep[0]},{rep[1]},{rep[2]},{other_team},{rep[4]},{old_day}T00:00:00
 """,
+            # a lead corrected back in time (fully qualified from the first day) and a
+            # lead deleted: int_leads__versioned rewrites one, purges the other
+            "leads": f"""
+lead_id,created_at,owner_id,budget_confirmed,authority_confirmed,need_confirmed,timing_confirmed,employee_count,updated_at,is_deleted
+{sent_lead},{old_day}T08:00:00,{owner},true,true,true,true,500,{old_day}T08:00:00,
+{other_lead},{old_day}T08:00:00,{owner},,,,,,2030-01-01T00:00:00,true
+""",
         },
     )
     load_path(settings.warehouse, late)
     build(settings)
     incremental = snapshot(settings.warehouse)
 
+    lead_ids = {row[0] for row in incremental[4]}
+    assert sent_lead in lead_ids and other_lead not in lead_ids
     ids = {row[0]: row for row in incremental[0]}
     assert a1 not in ids  # deleted
     assert ids[a2][1] == "meeting"  # updated

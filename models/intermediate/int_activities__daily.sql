@@ -10,7 +10,7 @@
 
 {%- if is_incremental() %}
     {%- set last_loaded -%}
-        (select max(this._loaded_at) from {{ this }} as this)
+        (select {{ since_last_load('this._loaded_at') }} from {{ this }} as this)
     {%- endset -%}
     {%- set recent_from -%}
         (

@@ -13,7 +13,7 @@
 {%- if is_incremental() %}
     {#- what an incremental run re-reads: see activities_to_reread -#}
     {%- set last_loaded -%}
-        (select max(this._loaded_at) from {{ this }} as this)
+        (select {{ since_last_load('this._loaded_at') }} from {{ this }} as this)
     {%- endset -%}
     {%- set recent_from -%}
         (
