@@ -33,6 +33,16 @@
     coalesce(max({{ column }}), cast('1900-01-01' as timestamp))
 {%- endmacro %}
 
+{#- The keys of `versions` (a raw source) with a version loaded since {{ this }} last read
+    it: what a table incremental by key re-derives. -#}
+{% macro keys_loaded_since_last_run(key, versions) -%}
+    select changed.{{ key }}
+    from {{ versions }} as changed
+    where changed._loaded_at > (
+        select {{ since_last_load('this._loaded_at') }} from {{ this }} as this
+    )
+{%- endmacro %}
+
 {#- A table whose rows are replaced record by record (every row of a changed key), with
     no period to partition by. DuckDB: delete+insert by the key. Spark's Parquet tables
     have neither row-level DELETE nor MERGE, and without a partition that holds all of a

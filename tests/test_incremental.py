@@ -29,7 +29,11 @@ def snapshot(warehouse) -> tuple[list, ...]:
             "select * exclude (_built_at) from intermediate.int_leads__versioned order by all"
         ).fetchall()
         sdrs = con.execute("select * from marts.kpi_sdr_monthly order by all").fetchall()
-    return facts, daily, company, teams, leads, sdrs
+        current_leads = con.execute(
+            "select * exclude (_built_at) from staging.stg_crm__leads order by lead_id"
+        ).fetchall()
+        dim_leads = con.execute("select * from marts.dim_leads order by lead_id").fetchall()
+    return facts, daily, company, teams, leads, sdrs, current_leads, dim_leads
 
 
 @pytest.mark.e2e
@@ -97,8 +101,9 @@ lead_id,created_at,owner_id,budget_confirmed,authority_confirmed,need_confirmed,
     build(settings)
     incremental = snapshot(settings.warehouse)
 
-    lead_ids = {row[0] for row in incremental[4]}
-    assert sent_lead in lead_ids and other_lead not in lead_ids
+    for versions_or_current in (incremental[4], incremental[6]):
+        lead_ids = {row[0] for row in versions_or_current}
+        assert sent_lead in lead_ids and other_lead not in lead_ids
     ids = {row[0]: row for row in incremental[0]}
     assert a1 not in ids  # deleted
     assert ids[a2][1] == "meeting"  # updated

@@ -10,11 +10,7 @@
 with source as (
     select * from {{ source('crm', 'leads') }}
     {%- if is_incremental() %}
-        where lead_id in (
-            select changed.lead_id
-            from {{ source('crm', 'leads') }} as changed
-            where changed._loaded_at > (select {{ since_last_load('this._loaded_at') }} from {{ this }} as this)
-        )
+        where lead_id in ({{ keys_loaded_since_last_run('lead_id', source('crm', 'leads')) }})
     {%- endif %}
 ),
 

@@ -1,5 +1,16 @@
+-- Not a view like the other staging models: four models and two tests read the current
+-- leads, and a view ranked all 8 M lead versions at L for each of them on every refresh.
+-- Incremental by lead on DuckDB: a run re-ranks only the leads with a version loaded since
+-- the last run and purges the leads whose latest version is a delete (Spark: a table).
+-- depends_on: {{ source('crm', 'leads') }}
+{{ config(**incremental_by_key_config('lead_id')) }}
+{{ config(post_hook="{{ purge_deleted('lead_id', source('crm', 'leads')) }}") }}
+
 with source as (
     select * from {{ source('crm', 'leads') }}
+    {%- if is_incremental() %}
+        where lead_id in ({{ keys_loaded_since_last_run('lead_id', source('crm', 'leads')) }})
+    {%- endif %}
 ),
 
 latest as (
@@ -34,7 +45,8 @@ renamed as (
         _batch_id,
         _row_number,
         _loaded_at,
-        _extra
+        _extra,
+        {{ built_at() }} as _built_at
     from latest
 )
 
