@@ -3,7 +3,7 @@
 with role_months as (select * from {{ ref('int_users__role_months') }}),
 months as (select * from {{ ref('int_months') }}),
 handoffs as (select * from {{ ref('fct_lead_handoffs') }}),
-activities as (select * from {{ ref('fct_activities') }}),
+activities as (select * from {{ ref('int_activities__daily') }}),
 opportunities as (select * from {{ ref('fct_opportunities') }}),
 deliveries as (select * from {{ ref('int_crm__deliveries') }}),
 
@@ -61,13 +61,13 @@ calls_made as (
     select
         spine.sdr_user_id,
         spine.month,
-        count(activities.activity_id) as calls
+        cast(coalesce(sum(activities.activities), 0) as bigint) as calls
     from spine
     left join activities
-        on spine.sdr_user_id = activities.owner_user_id
+        on spine.sdr_user_id = activities.user_id
         and spine.month = activities.activity_month
-        and activities.is_call
-        and activities.owner_role = 'SDR'
+        and activities.activity_type = 'call'
+        and activities.role = 'SDR'
     group by spine.sdr_user_id, spine.month
 ),
 
