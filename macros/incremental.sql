@@ -60,7 +60,8 @@
 {%- endmacro %}
 
 {#- The filter of an incremental run over `relation` (a CTE of the model).
-    changed: the rows to re-read (DuckDB replaces just those, by key).
+    changed: the rows to re-read (DuckDB replaces just those, by key; fct_activities reads
+    only those records on DuckDB already and skips the filter).
     On Spark: every row of each partition holding a changed row, or holding a row of
     {{ this }} whose key is in `removed_keys` (a query), so the rewrite drops it. -#}
 {% macro incremental_scope(relation, changed, partition, removed_keys) -%}
