@@ -39,27 +39,36 @@ board_metrics as (
     inner join roles on {{ role_listed('registry.leaderboard_roles', 'roles.role') }}
 ),
 
-spine as (
+entities as (
+    -- the two entity types never collide, so each half is deduplicated on its own
     select distinct
-        active.role,
-        active.grain,
-        active.period_start,
+        role,
+        grain,
+        period_start,
         'rep' as entity_type,
-        active.user_id as entity_id,
-        board_metrics.metric
+        user_id as entity_id
     from active
-    inner join board_metrics on active.role = board_metrics.role
-    union
+    union all
     select distinct
-        active.role,
-        active.grain,
-        active.period_start,
+        role,
+        grain,
+        period_start,
         'team' as entity_type,
-        active.team_id as entity_id,
-        board_metrics.metric
+        team_id as entity_id
     from active
-    inner join board_metrics on active.role = board_metrics.role
-    where active.team_id != 'unassigned'
+    where team_id != 'unassigned'
+),
+
+spine as (
+    select
+        entities.*,
+        board_metrics.metric
+    from entities
+    inner join board_metrics on entities.role = board_metrics.role
+),
+
+metric_references as (
+    {{ metric_references() }}
 ),
 
 to_date as (
@@ -93,18 +102,25 @@ to_date as (
 {%- endfor %}
 
 totals as (
+    -- each metric's own, numerator and denominator sums in one row (metric_slot_values)
     {%- for grain in grains %}
         {%- for entity_type, column in [('rep', 'user_id'), ('team', 'team_id')] %}
             select
-                role,
+                member_{{ grain }}s.role,
                 '{{ grain }}' as grain,
-                period_start,
+                member_{{ grain }}s.period_start,
                 '{{ entity_type }}' as entity_type,
-                {{ column }} as entity_id,
-                metric,
-                sum(value) as value
+                member_{{ grain }}s.{{ column }} as entity_id,
+                metric_references.metric,
+                {{ metric_slot_values('metric_references', 'member_' ~ grain ~ 's.value') }}
             from member_{{ grain }}s
-            group by role, period_start, {{ column }}, metric
+            inner join metric_references
+                on member_{{ grain }}s.metric = metric_references.referenced_metric
+            group by
+                member_{{ grain }}s.role,
+                member_{{ grain }}s.period_start,
+                member_{{ grain }}s.{{ column }},
+                metric_references.metric
             {{ 'union all' if not loop.last }}
         {%- endfor %}
         {{ 'union all' if not loop.last }}
@@ -112,7 +128,7 @@ totals as (
 ),
 
 resolved as (
-    {{ resolve_metric(
+    {{ resolve_metric_slots(
         'spine', 'totals', ['role', 'grain', 'period_start', 'entity_type', 'entity_id']
     ) }}
 ),
