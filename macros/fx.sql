@@ -4,6 +4,20 @@
     exist yields NULL here and fails the fx tests: never a silent zero. -#}
 
 {% macro fx_join(fx, currency, on_date) -%}
+    {{ return(adapter.dispatch('fx_join')(fx, currency, on_date)) }}
+{%- endmacro %}
+
+{#- DuckDB: an ASOF join goes straight to the latest rate on or before the date. Rates are
+    unique per currency and day, so that rate's range is the one holding the date: the
+    same row the range join finds, without testing every rate of the currency (two such
+    joins were 4 of fct_opportunities' 8.5 s at L). -#}
+{% macro default__fx_join(fx, currency, on_date) -%}
+    asof left join {{ ref('int_fx_rates__ranged') }} as {{ fx }}
+        on {{ fx }}.currency = {{ currency }}
+        and {{ on_date }} >= {{ fx }}.valid_from
+{%- endmacro %}
+
+{% macro spark__fx_join(fx, currency, on_date) -%}
     left join {{ ref('int_fx_rates__ranged') }} as {{ fx }}
         on {{ fx }}.currency = {{ currency }}
         and {{ on_date }} >= {{ fx }}.valid_from
