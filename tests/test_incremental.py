@@ -33,7 +33,28 @@ def snapshot(warehouse) -> tuple[list, ...]:
             "select * exclude (_built_at) from staging.stg_crm__leads order by lead_id"
         ).fetchall()
         dim_leads = con.execute("select * from marts.dim_leads order by lead_id").fetchall()
-    return facts, daily, company, teams, leads, sdrs, current_leads, dim_leads
+        current_handoffs = con.execute(
+            "select * exclude (_built_at) from staging.stg_crm__lead_handoffs order by all"
+        ).fetchall()
+        current_opportunities = con.execute(
+            "select * exclude (_built_at) from staging.stg_crm__opportunities order by all"
+        ).fetchall()
+        handoffs = con.execute("select * from marts.fct_lead_handoffs order by all").fetchall()
+        opportunities = con.execute("select * from marts.fct_opportunities order by all").fetchall()
+    return (
+        facts,
+        daily,
+        company,
+        teams,
+        leads,
+        sdrs,
+        current_leads,
+        dim_leads,
+        current_handoffs,
+        current_opportunities,
+        handoffs,
+        opportunities,
+    )
 
 
 @pytest.mark.e2e
@@ -67,6 +88,29 @@ def test_incremental_runs_equal_a_full_rebuild(tmp_path, settings):
             """select min(lead_id), (select max(lead_id) from raw.leads)
                from raw.lead_handoffs"""
         ).fetchone()
+        # a pending handoff the AE now rejects and another handoff deleted; an open
+        # opportunity now won and another deleted (their current tables are incremental)
+        pending, dropped_handoff = con.execute(
+            """select min(handoff_id) filter (where decision = 'pending'),
+                      max(handoff_id) filter (where decision <> 'pending')
+               from raw.lead_handoffs"""
+        ).fetchone()
+        handoff = con.execute(
+            """select lead_id, sdr_id, ae_id, sent_at from raw.lead_handoffs
+               where handoff_id = ? order by updated_at desc limit 1""",
+            [pending],
+        ).fetchone()
+        open_opportunity, dropped_opportunity = con.execute(
+            """select min(opportunity_id) filter (where not is_closed and currency is null),
+                      max(opportunity_id) filter (where is_closed)
+               from raw.opportunities"""
+        ).fetchone()
+        opportunity = con.execute(
+            """select account_id, owner_id, opportunity_type, amount, created_at
+               from raw.opportunities
+               where opportunity_id = ? order by updated_at desc limit 1""",
+            [open_opportunity],
+        ).fetchone()
     # the later deltas (one run), then a hand-made batch alone: a delete, a call moved from
     # the second month to the first, a call that happened long ago but arrives only now
     # (outside the lookback window), and a correction that puts a2's owner in another team
@@ -95,6 +139,16 @@ lead_id,created_at,owner_id,budget_confirmed,authority_confirmed,need_confirmed,
 {sent_lead},{old_day}T08:00:00,{owner},true,true,true,true,500,{old_day}T08:00:00,
 {other_lead},{old_day}T08:00:00,{owner},,,,,,2030-01-01T00:00:00,true
 """,
+            "lead_handoffs": f"""
+handoff_id,lead_id,sdr_id,ae_id,sent_at,decision,decided_at,rejection_reason,updated_at,is_deleted
+{pending},{handoff[0]},{handoff[1]},{handoff[2]},{handoff[3]:%Y-%m-%dT%H:%M:%S},rejected,2030-01-01T00:00:00,budget,2030-01-01T00:00:00,
+{dropped_handoff},{handoff[0]},{handoff[1]},{handoff[2]},{handoff[3]:%Y-%m-%dT%H:%M:%S},,,,2030-01-01T00:00:00,true
+""",
+            "opportunities": f"""
+opportunity_id,account_id,owner_id,opportunity_type,stage,amount,created_at,close_date,is_closed,is_won,updated_at,is_deleted
+{open_opportunity},{opportunity[0]},{opportunity[1]},{opportunity[2]},closed_won,{opportunity[3]},{opportunity[4]:%Y-%m-%dT%H:%M:%S},{opportunity[4]:%Y-%m-%d},true,true,2030-01-01T00:00:00,
+{dropped_opportunity},{opportunity[0]},{opportunity[1]},{opportunity[2]},closed_lost,1,{opportunity[4]:%Y-%m-%dT%H:%M:%S},{opportunity[4]:%Y-%m-%d},true,false,2030-01-01T00:00:00,true
+""",
         },
     )
     load_path(settings.warehouse, late)
@@ -104,6 +158,10 @@ lead_id,created_at,owner_id,budget_confirmed,authority_confirmed,need_confirmed,
     for versions_or_current in (incremental[4], incremental[6]):
         lead_ids = {row[0] for row in versions_or_current}
         assert sent_lead in lead_ids and other_lead not in lead_ids
+    handoff_decisions = {row[0]: row[5] for row in incremental[8]}
+    assert handoff_decisions[pending] == "rejected" and dropped_handoff not in handoff_decisions
+    won = {row[0]: row for row in incremental[9]}
+    assert open_opportunity in won and dropped_opportunity not in won
     ids = {row[0]: row for row in incremental[0]}
     assert a1 not in ids  # deleted
     assert ids[a2][1] == "meeting"  # updated

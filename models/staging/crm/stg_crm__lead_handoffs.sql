@@ -1,5 +1,17 @@
+-- Not a view like most staging models: three models and two tests read the current
+-- handoffs, and a view ranked all 3 M handoff versions at L for each of them on every
+-- refresh. Incremental by handoff_id on DuckDB, like stg_crm__leads: a run re-ranks only
+-- the records with a version loaded since the last run and purges those whose latest
+-- version is a delete (Spark: a table).
+-- depends_on: {{ source('crm', 'lead_handoffs') }}
+{{ config(**incremental_by_key_config('handoff_id')) }}
+{{ config(post_hook="{{ purge_deleted('handoff_id', source('crm', 'lead_handoffs')) }}") }}
+
 with source as (
     select * from {{ source('crm', 'lead_handoffs') }}
+    {%- if is_incremental() %}
+        where handoff_id in ({{ keys_loaded_since_last_run('handoff_id', source('crm', 'lead_handoffs')) }})
+    {%- endif %}
 ),
 
 latest as (
@@ -27,7 +39,8 @@ renamed as (
         _batch_id,
         _row_number,
         _loaded_at,
-        _extra
+        _extra,
+        {{ built_at() }} as _built_at
     from latest
 )
 

@@ -1,5 +1,17 @@
+-- Not a view like most staging models: five models and three tests read the current
+-- opportunities, and a view ranked all 2 M opportunity versions at L for each of them on
+-- every refresh. Incremental by opportunity_id on DuckDB, like stg_crm__leads: a run re-ranks only
+-- the records with a version loaded since the last run and purges those whose latest
+-- version is a delete (Spark: a table).
+-- depends_on: {{ source('crm', 'opportunities') }}
+{{ config(**incremental_by_key_config('opportunity_id')) }}
+{{ config(post_hook="{{ purge_deleted('opportunity_id', source('crm', 'opportunities')) }}") }}
+
 with source as (
     select * from {{ source('crm', 'opportunities') }}
+    {%- if is_incremental() %}
+        where opportunity_id in ({{ keys_loaded_since_last_run('opportunity_id', source('crm', 'opportunities')) }})
+    {%- endif %}
 ),
 
 latest as (
@@ -33,7 +45,8 @@ renamed as (
         _batch_id,
         _row_number,
         _loaded_at,
-        _extra
+        _extra,
+        {{ built_at() }} as _built_at
     from latest
 )
 
