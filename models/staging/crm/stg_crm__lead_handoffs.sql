@@ -1,4 +1,4 @@
--- Not a view like most staging models: three models and two tests read the current
+-- Not a view like most staging models: three models and three tests read the current
 -- handoffs, and a view ranked all 3 M handoff versions at L for each of them on every
 -- refresh. Incremental by handoff_id on DuckDB, like stg_crm__leads: a run re-ranks only
 -- the records with a version loaded since the last run and purges those whose latest

@@ -1,8 +1,8 @@
 -- Not a view like most staging models: five models and three tests read the current
 -- opportunities, and a view ranked all 2 M opportunity versions at L for each of them on
--- every refresh. Incremental by opportunity_id on DuckDB, like stg_crm__leads: a run re-ranks only
--- the records with a version loaded since the last run and purges those whose latest
--- version is a delete (Spark: a table).
+-- every refresh. Incremental by opportunity_id on DuckDB, like stg_crm__leads: a run
+-- re-ranks only the records with a version loaded since the last run and purges those
+-- whose latest version is a delete (Spark: a table).
 -- depends_on: {{ source('crm', 'opportunities') }}
 {{ config(**incremental_by_key_config('opportunity_id')) }}
 {{ config(post_hook="{{ purge_deleted('opportunity_id', source('crm', 'opportunities')) }}") }}
