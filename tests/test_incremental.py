@@ -13,48 +13,27 @@ from salesperf.build import BuildFailed, build, run_dbt
 from salesperf.generate import GeneratorConfig, generate
 from salesperf.load import load_path
 
+# what an incremental run must leave exactly as a full rebuild does (lineage stamps aside);
+# the tests below index the snapshot in this order
+SNAPSHOT = (
+    "select * exclude (_loaded_at, _built_at) from marts.fct_activities order by activity_id",
+    "select * exclude (_built_at) from intermediate.int_activities__daily order by all",
+    "select * from marts.kpi_company_monthly order by month",
+    "select * from marts.kpi_team_monthly order by all",
+    "select * exclude (_built_at) from intermediate.int_leads__versioned order by all",
+    "select * from marts.kpi_sdr_monthly order by all",
+    "select * exclude (_built_at) from staging.stg_crm__leads order by lead_id",
+    "select * from marts.dim_leads order by lead_id",
+    "select * exclude (_built_at) from staging.stg_crm__lead_handoffs order by all",
+    "select * exclude (_built_at) from staging.stg_crm__opportunities order by all",
+    "select * from marts.fct_lead_handoffs order by all",
+    "select * from marts.fct_opportunities order by all",
+)
+
 
 def snapshot(warehouse) -> tuple[list, ...]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        facts = con.execute(
-            """select * exclude (_loaded_at, _built_at) from marts.fct_activities
-            order by activity_id"""
-        ).fetchall()
-        daily = con.execute(
-            "select * exclude (_built_at) from intermediate.int_activities__daily order by all"
-        ).fetchall()
-        company = con.execute("select * from marts.kpi_company_monthly order by month").fetchall()
-        teams = con.execute("select * from marts.kpi_team_monthly order by all").fetchall()
-        leads = con.execute(
-            "select * exclude (_built_at) from intermediate.int_leads__versioned order by all"
-        ).fetchall()
-        sdrs = con.execute("select * from marts.kpi_sdr_monthly order by all").fetchall()
-        current_leads = con.execute(
-            "select * exclude (_built_at) from staging.stg_crm__leads order by lead_id"
-        ).fetchall()
-        dim_leads = con.execute("select * from marts.dim_leads order by lead_id").fetchall()
-        current_handoffs = con.execute(
-            "select * exclude (_built_at) from staging.stg_crm__lead_handoffs order by all"
-        ).fetchall()
-        current_opportunities = con.execute(
-            "select * exclude (_built_at) from staging.stg_crm__opportunities order by all"
-        ).fetchall()
-        handoffs = con.execute("select * from marts.fct_lead_handoffs order by all").fetchall()
-        opportunities = con.execute("select * from marts.fct_opportunities order by all").fetchall()
-    return (
-        facts,
-        daily,
-        company,
-        teams,
-        leads,
-        sdrs,
-        current_leads,
-        dim_leads,
-        current_handoffs,
-        current_opportunities,
-        handoffs,
-        opportunities,
-    )
+        return tuple(con.execute(query).fetchall() for query in SNAPSHOT)
 
 
 @pytest.mark.e2e
