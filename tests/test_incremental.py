@@ -1,5 +1,6 @@
-"""The incremental activity tables equal a full rebuild after late rows, updates, deletes
-and a rep moved to another team back in time."""
+"""The incremental tables (activities, current leads, handoffs and opportunities, metric
+periods and leaderboards) equal a full rebuild after late rows, updates, deletes and a rep
+moved to another team back in time."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ SNAPSHOT = (
     "select * exclude (_built_at) from staging.stg_crm__opportunities order by all",
     "select * from marts.fct_lead_handoffs order by all",
     "select * from marts.fct_opportunities order by all",
+    "select * exclude (_built_at) from intermediate.int_metric_actuals__periods order by all",
+    "select * exclude (_built_at) from marts.kpi_leaderboard order by all",
+    "select * from marts.kpi_scorecard order by all",
 )
 
 
@@ -84,19 +88,39 @@ def test_incremental_runs_equal_a_full_rebuild(tmp_path, settings):
                       max(opportunity_id) filter (where is_closed)
                from raw.opportunities"""
         ).fetchone()
+        # a day with no call at all: a call there, loaded with the deltas and then deleted,
+        # leaves every period row of that day's calls with nothing to rebuild it from
+        lone_day = con.execute(
+            """select min(day::date) from range(
+                   (select min(occurred_at)::date from raw.activities),
+                   (select max(occurred_at)::date from raw.activities),
+                   interval 1 day) as days(day)
+               where day::date not in (
+                   select occurred_at::date from raw.activities where activity_type = 'call')"""
+        ).fetchone()[0]
+        assert lone_day is not None
         opportunity = con.execute(
             """select account_id, owner_id, opportunity_type, amount, created_at
                from raw.opportunities
                where opportunity_id = ? order by updated_at desc limit 1""",
             [open_opportunity],
         ).fetchone()
-    # the later deltas (one run), then a hand-made batch alone: a delete, a call moved from
+    # the later deltas and a lone call (one run), then a hand-made batch alone: deletes (a
+    # call, and the lone call: its day's period rows must go too), a call moved from
     # the second month to the first, a call that happened long ago but arrives only now
     # (outside the lookback window), and a correction that puts a2's owner in another team
     # from the first day on (re-attribution). Nothing else then touches the second month:
     # only the old version of a2 and the owner's team say it must be rewritten.
     for batch in batches[1:]:
         load_path(settings.warehouse, batch)
+    lone = write_batch(
+        tmp_path / "zz_lone" / "99999998T000000_lone",
+        {
+            "activities": "activity_id,owner_id,activity_type,occurred_at,updated_at\n"
+            f"LONE,{owner},call,{lone_day}T09:00:00,2029-01-01T00:00:00"
+        },
+    )
+    load_path(settings.warehouse, lone)
     build(settings)
     late = write_batch(
         tmp_path / "zz_late" / "99999999T000000_fix",
@@ -106,6 +130,7 @@ activity_id,owner_id,activity_type,occurred_at,updated_at,is_deleted
 {a1},{owner},call,{old_day}T09:00:00,2030-01-01T00:00:00,true
 {a2},{owner},meeting,{old_day}T10:00:00,2030-01-01T00:00:00,
 LATE1,{owner},call,{old_day}T11:00:00,2030-01-01T00:00:00,
+LONE,,call,,2030-01-01T00:00:00,true
 """,
             "users": f"""
 user_id,full_name,role,team_id,hire_date,updated_at
@@ -132,6 +157,37 @@ opportunity_id,account_id,owner_id,opportunity_type,stage,amount,created_at,clos
     )
     load_path(settings.warehouse, late)
     build(settings)
+    # then one more call on the last day: the metric tables rebuild only the periods
+    # holding that day (the correction above changed every day: the rep's team)
+    calls_that_day = (
+        "select value from intermediate.int_metric_actuals__periods where scope = 'user'"
+        " and scope_id = ? and metric = 'calls' and grain = 'day' and period_start = ?"
+    )
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        last_day = con.execute(
+            "select as_of_date from intermediate.int_reporting_period"
+        ).fetchone()[0]
+        before = con.execute(calls_that_day, [owner, last_day]).fetchone()
+    tail = write_batch(
+        tmp_path / "zz_tail" / "99999999T000001_tail",
+        {
+            "activities": "activity_id,owner_id,activity_type,occurred_at,updated_at\n"
+            f"TAIL1,{owner},call,{last_day}T12:00:00,2030-01-02T00:00:00"
+        },
+    )
+    load_path(settings.warehouse, tail)
+    build(settings)
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        assert con.execute(calls_that_day, [owner, last_day]).fetchone()[0] == (
+            before[0] + 1 if before else 1
+        )
+        for table in ("intermediate.int_metric_actuals__periods", "marts.kpi_leaderboard"):
+            rebuilt, kept = con.execute(
+                f"""select count(*) filter (where _built_at = (select max(_built_at) from {table})),
+                           count(*) filter (where _built_at < (select max(_built_at) from {table}))
+                    from {table}"""
+            ).fetchone()
+            assert 0 < rebuilt < kept, table  # a few periods rebuilt, most rows kept
     incremental = snapshot(settings.warehouse)
 
     for versions_or_current in (incremental[4], incremental[6]):
@@ -147,6 +203,9 @@ opportunity_id,account_id,owner_id,opportunity_type,stage,amount,created_at,clos
     assert "LATE1" in ids  # late arrival outside the lookback window
     assert ids["LATE1"][2:4] == (owner, rep[2])  # owner_user_id, owner_role
     assert ids["LATE1"][4] == other_team  # counted for the team they were in that day
+    assert "LONE" not in ids
+    lone_rows = [row for row in incremental[12] if row[2:5] == ("calls", "day", lone_day)]
+    assert lone_rows == []  # the day's period rows went with the call
 
     build(settings, full_refresh=True)
     assert snapshot(settings.warehouse) == incremental

@@ -149,7 +149,9 @@ def move_a_call_to_another_month(landing: Path, delete: str) -> None:
 def kpi_tables(path: Path) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(path), read_only=True) as con:
         names = [n for n in mart_tables(con) if n.startswith("kpi_")]
-        return {n: con.execute(f"select * from marts.{n}").df() for n in names}
+        frames = {n: con.execute(f"select * from marts.{n}").df() for n in names}
+    # _built_at says which run wrote a row (lineage, not content): the engines ran apart
+    return {n: f.drop(columns=["_built_at"], errors="ignore") for n, f in frames.items()}
 
 
 def comparable(frame: pd.DataFrame) -> pd.DataFrame:

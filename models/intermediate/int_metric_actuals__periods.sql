@@ -3,14 +3,38 @@
 -- members while they belonged to it (team at the event); company is everything.
 -- Rolled up step by step (sums of sums are exact, and stay unknown only when every
 -- part is): rep-days are read once per scope, and the longer periods sum the shorter ones.
+-- Incremental on DuckDB (a table on Spark): a run rebuilds only the periods holding a
+-- rep-day that changed (int_metric_inputs__fingerprints), each from its shorter periods:
+-- the rebuilt ones and, for the rest, the rows already here.
+-- depends_on: {{ ref('int_metric_inputs__fingerprints') }}
+{{ config(**incremental_by_key_config(['scope', 'scope_id', 'metric', 'grain', 'period_start'])) }}
+{{ config(pre_hook="{{ delete_changed_metric_periods(period_grains()) }}") }}
+
 with daily as (select * from {{ ref('int_metric_actuals__daily') }}),
 period as (select * from {{ ref('int_reporting_period') }}),
+
+{%- if is_incremental() %}
+
+    changed as (
+        {{ changed_metric_periods(period_grains()) }}
+    ),
+
+{%- endif %}
 
 to_date as (
     select daily.*
     from daily
     cross join period
     where daily.event_date <= period.as_of_date
+    {%- if is_incremental() %}
+        and (daily.metric, 'day', daily.event_date) in (
+            select
+                changed.metric,
+                changed.grain,
+                changed.period_start
+            from changed
+        )
+    {%- endif %}
 ),
 
 member_days as (
@@ -47,8 +71,52 @@ days as (
     group by metric, period_start
 ),
 
-{%- set finer = {'week': 'days', 'month': 'days', 'quarter': 'months', 'year': 'quarters'} %}
+{%- set finer = {
+    'week': ('days', 'day'),
+    'month': ('days', 'day'),
+    'quarter': ('months', 'month'),
+    'year': ('quarters', 'quarter'),
+} %}
 {%- for grain in ['week', 'month', 'quarter', 'year'] %}
+    {%- set relation, finer_grain = finer[grain] %}
+
+    {{ grain }}_parts as (
+        select
+            scope,
+            scope_id,
+            metric,
+            period_start,
+            value
+        from {{ relation }}
+        {%- if is_incremental() %}
+            -- the unchanged parts of a changed period, as already stored (a changed part
+            -- was rebuilt above, inside a changed period: changes are changed up the grains)
+            union all
+            select
+                this.scope,
+                this.scope_id,
+                this.metric,
+                this.period_start,
+                this.value
+            from {{ this }} as this
+            where
+                this.grain = '{{ finer_grain }}'
+                and (this.metric, '{{ grain }}', {{ period_start(grain, 'this.period_start') }}) in (
+                    select
+                        changed.metric,
+                        changed.grain,
+                        changed.period_start
+                    from changed
+                )
+                and (this.metric, this.grain, this.period_start) not in (
+                    select
+                        changed.metric,
+                        changed.grain,
+                        changed.period_start
+                    from changed
+                )
+        {%- endif %}
+    ),
 
     {{ grain }}s as (
         select
@@ -57,7 +125,7 @@ days as (
             metric,
             {{ period_start(grain, 'period_start') }} as period_start,
             sum(value) as value
-        from {{ finer[grain] }}
+        from {{ grain }}_parts
         group by scope, scope_id, metric, {{ period_start(grain, 'period_start') }}
     ),
 {%- endfor %}
@@ -76,4 +144,7 @@ periods as (
     {%- endfor %}
 )
 
-select * from periods
+select
+    *,
+    {{ built_at() }} as _built_at
+from periods

@@ -2,12 +2,35 @@
 -- some day of the period while employed) with the metric's value earned in that role, and
 -- a rank (highest first; ties share a rank, the next rank skips). Teams are ranked the
 -- same way on their members' work in the role (kpis.md, leaderboard).
+-- Incremental on DuckDB (a table on Spark): a run rebuilds only the boards (metric x
+-- period) whose inputs changed (int_metric_inputs__fingerprints, changed_metric_periods).
+-- depends_on: {{ ref('int_metric_inputs__fingerprints') }}
+{%- set grains = ['week', 'month', 'quarter'] %}
+{{ config(**incremental_by_key_config(
+    ['role', 'metric', 'grain', 'period_start', 'entity_type', 'entity_id']
+)) }}
+{{ config(
+    pre_hook="{{ delete_changed_metric_periods(['week', 'month', 'quarter'], leaderboard=true) }}"
+) }}
+
 with role_days as (select * from {{ ref('int_users__role_days') }}),
 daily as (select * from {{ ref('int_metric_actuals__daily') }}),
 registry as (select * from {{ ref('int_metric_registry') }}),
 period as (select * from {{ ref('int_reporting_period') }}),
+{%- if is_incremental() %}
 
-{%- set grains = ['week', 'month', 'quarter'] %}
+    changed as (
+        {{ changed_metric_periods(grains, leaderboard=true) }}
+    ),
+
+    changed_periods as (
+        select distinct
+            grain,
+            period_start
+        from changed
+    ),
+{%- endif %}
+
 
 active as (
     {%- for grain in grains %}
@@ -18,7 +41,7 @@ active as (
             user_id,
             team_id
         from role_days
-        where role in ('SDR', 'AE', 'AM')
+        where role in ('SDR', 'AE', 'AM') and {{ in_changed_board_period('date_day') }}
         {{ 'union all' if not loop.last }}
     {%- endfor %}
 ),
@@ -65,6 +88,15 @@ spine as (
         board_metrics.metric
     from entities
     inner join board_metrics on entities.role = board_metrics.role
+    {%- if is_incremental() %}
+        where (board_metrics.metric, entities.grain, entities.period_start) in (
+            select
+                changed.metric,
+                changed.grain,
+                changed.period_start
+            from changed
+        )
+    {%- endif %}
 ),
 
 metric_references as (
@@ -75,7 +107,10 @@ to_date as (
     select daily.*
     from daily
     cross join period
-    where daily.event_date <= period.as_of_date and daily.role in ('SDR', 'AE', 'AM')
+    where
+        daily.event_date <= period.as_of_date
+        and daily.role in ('SDR', 'AE', 'AM')
+        and {{ in_changed_board_period('daily.event_date') }}
 ),
 
 {#- each rep's work per team held, summed once per grain (quarters from months); reps and
@@ -174,6 +209,7 @@ select
     cast(ranked.rank as bigint) as rank,
     ranked.ranked_entities,
     period.as_of_date between ranked.period_start
-    and {{ period_end('ranked.grain', 'ranked.period_start') }} as is_current_period
+    and {{ period_end('ranked.grain', 'ranked.period_start') }} as is_current_period,
+    {{ built_at() }} as _built_at
 from ranked
 cross join period
