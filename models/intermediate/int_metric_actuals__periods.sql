@@ -89,8 +89,8 @@ days as (
             value
         from {{ relation }}
         {%- if is_incremental() %}
-            -- the unchanged parts of a changed period, as already stored (a changed part
-            -- was rebuilt above, inside a changed period: changes are changed up the grains)
+            -- the unchanged parts of a changed period, as stored (the changed parts were
+            -- rebuilt above: a changed day also changes its week, month, quarter and year)
             union all
             select
                 this.scope,
