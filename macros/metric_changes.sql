@@ -99,6 +99,18 @@
     cross join grains
 {%- endmacro %}
 
+{#- Whether (metric, grain, period_start), three SQL expressions, is a changed period: one
+    of the rows of the CTE `changed` (changed_metric_periods). -#}
+{% macro in_changed_periods(metric, grain, period_start) -%}
+    ({{ metric }}, {{ grain }}, {{ period_start }}) in (
+        select
+            changed.metric,
+            changed.grain,
+            changed.period_start
+        from changed
+    )
+{%- endmacro %}
+
 {#- Pre-hook: delete the periods an incremental run rebuilds, so that rows which no longer
     exist (a rep with nothing left in a period) go too; the run then inserts the rest. -#}
 {% macro delete_changed_metric_periods(grains, leaderboard=false) -%}

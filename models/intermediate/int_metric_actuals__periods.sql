@@ -27,13 +27,7 @@ to_date as (
     cross join period
     where daily.event_date <= period.as_of_date
     {%- if is_incremental() %}
-        and (daily.metric, 'day', daily.event_date) in (
-            select
-                changed.metric,
-                changed.grain,
-                changed.period_start
-            from changed
-        )
+        and {{ in_changed_periods('daily.metric', "'day'", 'daily.event_date') }}
     {%- endif %}
 ),
 
@@ -101,20 +95,10 @@ days as (
             from {{ this }} as this
             where
                 this.grain = '{{ finer_grain }}'
-                and (this.metric, '{{ grain }}', {{ period_start(grain, 'this.period_start') }}) in (
-                    select
-                        changed.metric,
-                        changed.grain,
-                        changed.period_start
-                    from changed
-                )
-                and (this.metric, this.grain, this.period_start) not in (
-                    select
-                        changed.metric,
-                        changed.grain,
-                        changed.period_start
-                    from changed
-                )
+                and {{ in_changed_periods(
+                    'this.metric', "'" ~ grain ~ "'", period_start(grain, 'this.period_start')
+                ) }}
+                and not {{ in_changed_periods('this.metric', 'this.grain', 'this.period_start') }}
         {%- endif %}
     ),
 

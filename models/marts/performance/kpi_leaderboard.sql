@@ -89,13 +89,7 @@ spine as (
     from entities
     inner join board_metrics on entities.role = board_metrics.role
     {%- if is_incremental() %}
-        where (board_metrics.metric, entities.grain, entities.period_start) in (
-            select
-                changed.metric,
-                changed.grain,
-                changed.period_start
-            from changed
-        )
+        where {{ in_changed_periods('board_metrics.metric', 'entities.grain', 'entities.period_start') }}
     {%- endif %}
 ),
 
