@@ -198,3 +198,13 @@
         {%- do return(relation) -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The filter an incremental run puts on a model's raw versions: the records with a
+    version loaded since the last run (their every version, so ranks and intervals stay
+    right). None on a full build. -#}
+{% macro changed_records(key, versions) -%}
+    {%- if is_incremental() -%}
+        {{ return(key ~ ' in (' ~ keys_loaded_since_last_run(key, versions) ~ ')') }}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}

@@ -9,62 +9,128 @@
     updated_at{{ d }}, _batch_id{{ d }}, _row_number{{ d }}
 {%- endmacro %}
 
-{#- The latest version of every live record: what a staging model selects from. -#}
-{% macro latest_version(relation, key_columns) -%}
-    select *
+{#- The latest version of every live record: what a staging model selects from.
+
+    Most records have one version, so only the records delivered more than once are
+    ranked, on their key and delivery columns alone; one pass over the relation then keeps
+    every live version that no later version supersedes. Ranking every whole row was half
+    of fct_activities' full build (108 M activities: 179 s -> 88 s).
+
+    `relation` is read three times: pass a table or a source, not a CTE over a big one
+    (DuckDB materializes a CTE that is read more than once, a full copy). `where`, a
+    condition on unqualified columns, filters all three reads. Keys are required by the
+    contract, so never null, and (_batch_id, _row_number) names one delivered row. -#}
+{% macro latest_version(relation, key_columns, where=none) -%}
+    {%- set keys = key_columns | join(', ') -%}
+    select version.*
+    from {{ relation }} as version
+    where
+        not version.is_deleted
+        {%- if where %}
+        and ({{ where }})
+        {%- endif %}
+        and not exists (
+            select 1
+            from ({{ superseded_versions(relation, key_columns, where) }}) as superseded
+            where
+                {%- for key in key_columns %}
+                superseded.{{ key }} = version.{{ key }} and
+                {%- endfor %}
+                superseded._batch_id = version._batch_id
+                and superseded._row_number = version._row_number
+        )
+{%- endmacro %}
+
+{#- The key and delivery columns of every version that a later version of the same record
+    supersedes: ranked among the records delivered more than once only. -#}
+{% macro superseded_versions(relation, key_columns, where=none) -%}
+    {%- set keys = key_columns | join(', ') -%}
+    select {{ keys }}, _batch_id, _row_number
     from (
         select
-            *,
-            row_number() over (
-                partition by {{ key_columns | join(', ') }} order by {{ version_order(true) }}
-            ) as _recency
+            {{ keys }},
+            _batch_id,
+            _row_number,
+            row_number() over (partition by {{ keys }} order by {{ version_order(true) }})
+                as _recency
         from {{ relation }}
+        inner join (
+            select {{ keys }}
+            from {{ relation }}
+            {%- if where %}
+            where {{ where }}
+            {%- endif %}
+            group by {{ keys }}
+            having count(*) > 1
+        ) as repeated using ({{ keys }})
+        {%- if where %}
+        where {{ where }}
+        {%- endif %}
     ) as ranked
-    where _recency = 1 and not is_deleted
+    where _recency > 1
 {%- endmacro %}
 
 {#- Every non-deleted version of every live record, with the interval it is in force:
     [valid_from, valid_to). The first version also covers all time before it ("the earliest
-    version before the first"), the last one all time after. -#}
-{% macro record_versions(relation, key_columns) -%}
+    version before the first"), the last one all time after.
+
+    The versions are ordered on their key and delivery columns alone, then joined back to
+    the whole rows: sorting whole rows twice was most of int_leads__versioned's build.
+    `relation` and `where` as in latest_version. -#}
+{% macro record_versions(relation, key_columns, where=none) -%}
     {%- set keys = key_columns | join(', ') -%}
-    with ranked as (
+    with delivered as (
         select
-            *,
+            {{ keys }},
+            _batch_id,
+            _row_number,
+            updated_at,
+            is_deleted,
             row_number() over (partition by {{ keys }} order by {{ version_order(true) }})
                 as _recency
         from {{ relation }}
+        {%- if where %}
+        where {{ where }}
+        {%- endif %}
     ),
 
     live_keys as (
-        select {{ keys }} from ranked where _recency = 1 and not is_deleted
-    ),
-
-    live_versions as (
-        select ranked.*
-        from ranked
-        inner join live_keys using ({{ keys }})
-        where not ranked.is_deleted
+        select {{ keys }} from delivered where _recency = 1 and not is_deleted
     ),
 
     sequenced as (
         select
-            *,
+            {{ keys }},
+            _batch_id,
+            _row_number,
             row_number() over (partition by {{ keys }} order by {{ version_order() }})
                 as version_number,
             lead(updated_at) over (partition by {{ keys }} order by {{ version_order() }})
                 as next_updated_at
-        from live_versions
+        from delivered
+        inner join live_keys using ({{ keys }})
+        where not delivered.is_deleted
     )
 
     select
-        *,
+        version.*,
+        sequenced.version_number,
+        sequenced.next_updated_at,
         case
-            when version_number = 1 then cast('1900-01-01' as timestamp) else updated_at
+            when sequenced.version_number = 1
+                then cast('1900-01-01' as timestamp)
+            else version.updated_at
         end as valid_from,
-        coalesce(next_updated_at, cast('9999-12-31' as timestamp)) as valid_to,
-        next_updated_at is null as is_current
-    from sequenced
+        coalesce(sequenced.next_updated_at, cast('9999-12-31' as timestamp)) as valid_to,
+        sequenced.next_updated_at is null as is_current
+    from {{ relation }} as version
+    inner join sequenced
+        on
+        {%- for key in key_columns %}
+        version.{{ key }} = sequenced.{{ key }} and
+        {%- endfor %}
+        version._batch_id = sequenced._batch_id
+        and version._row_number = sequenced._row_number
 {%- endmacro %}
 
 {#- The days a user version counted (kpis.md, Attribution): from the day it arrived to the

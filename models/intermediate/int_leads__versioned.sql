@@ -7,15 +7,10 @@
 {{ config(**incremental_by_key_config('lead_id')) }}
 {{ config(post_hook="{{ purge_deleted('lead_id', source('crm', 'leads')) }}") }}
 
-with source as (
-    select * from {{ source('crm', 'leads') }}
-    {%- if is_incremental() %}
-        where lead_id in ({{ keys_loaded_since_last_run('lead_id', source('crm', 'leads')) }})
-    {%- endif %}
-),
+{%- set versions = source('crm', 'leads') %}
 
-versions as (
-    {{ record_versions('source', ['lead_id']) }}
+with versions as (
+    {{ record_versions(versions, ['lead_id'], where=changed_records('lead_id', versions)) }}
 ),
 
 stamped as (

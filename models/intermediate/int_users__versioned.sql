@@ -1,11 +1,7 @@
 -- Every version of each live user record, with the interval [valid_from, valid_to) in which
 -- it is in force: "as of an instant" lookups in kpis.md join here with in_force().
-with source as (
-    select * from {{ source('crm', 'users') }}
-),
-
-versions as (
-    {{ record_versions('source', ['user_id']) }}
+with versions as (
+    {{ record_versions(source('crm', 'users'), ['user_id']) }}
 )
 
 select * from versions

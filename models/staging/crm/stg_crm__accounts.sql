@@ -1,10 +1,6 @@
-with source as (
-    select * from {{ source('crm', 'accounts') }}
-),
-
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['account_id']) }}
+    {{ latest_version(source('crm', 'accounts'), ['account_id']) }}
 ),
 
 renamed as (

@@ -1,10 +1,6 @@
-with source as (
-    select * from {{ source('crm', 'activities') }}
-),
-
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['activity_id']) }}
+    {{ latest_version(source('crm', 'activities'), ['activity_id']) }}
 ),
 
 renamed as (

@@ -1,10 +1,6 @@
-with source as (
-    select * from {{ source('crm', 'coaching_sessions') }}
-),
-
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['session_id']) }}
+    {{ latest_version(source('crm', 'coaching_sessions'), ['session_id']) }}
 ),
 
 renamed as (

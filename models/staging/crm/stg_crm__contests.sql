@@ -1,10 +1,6 @@
-with source as (
-    select * from {{ source('crm', 'contests') }}
-),
-
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['contest_id']) }}
+    {{ latest_version(source('crm', 'contests'), ['contest_id']) }}
 ),
 
 renamed as (

@@ -1,10 +1,6 @@
-with source as (
-    select * from {{ source('crm', 'contracts') }}
-),
-
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['contract_id']) }}
+    {{ latest_version(source('crm', 'contracts'), ['contract_id']) }}
 ),
 
 renamed as (

@@ -1,10 +1,6 @@
-with source as (
-    select * from {{ source('crm', 'costs') }}
-),
-
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['cost_id']) }}
+    {{ latest_version(source('crm', 'costs'), ['cost_id']) }}
 ),
 
 renamed as (

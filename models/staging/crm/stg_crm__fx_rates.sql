@@ -1,10 +1,6 @@
-with source as (
-    select * from {{ source('crm', 'fx_rates') }}
-),
-
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['currency', 'rate_date']) }}
+    {{ latest_version(source('crm', 'fx_rates'), ['currency', 'rate_date']) }}
 ),
 
 renamed as (

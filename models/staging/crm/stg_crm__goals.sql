@@ -1,10 +1,6 @@
-with source as (
-    select * from {{ source('crm', 'goals') }}
-),
-
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['goal_id']) }}
+    {{ latest_version(source('crm', 'goals'), ['goal_id']) }}
 ),
 
 renamed as (

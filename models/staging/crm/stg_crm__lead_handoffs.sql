@@ -7,16 +7,11 @@
 {{ config(**incremental_by_key_config('handoff_id')) }}
 {{ config(post_hook="{{ purge_deleted('handoff_id', source('crm', 'lead_handoffs')) }}") }}
 
-with source as (
-    select * from {{ source('crm', 'lead_handoffs') }}
-    {%- if is_incremental() %}
-        where handoff_id in ({{ keys_loaded_since_last_run('handoff_id', source('crm', 'lead_handoffs')) }})
-    {%- endif %}
-),
+{%- set versions = source('crm', 'lead_handoffs') %}
 
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['handoff_id']) }}
+    {{ latest_version(versions, ['handoff_id'], where=changed_records('handoff_id', versions)) }}
 ),
 
 renamed as (

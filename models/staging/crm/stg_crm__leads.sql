@@ -6,16 +6,11 @@
 {{ config(**incremental_by_key_config('lead_id')) }}
 {{ config(post_hook="{{ purge_deleted('lead_id', source('crm', 'leads')) }}") }}
 
-with source as (
-    select * from {{ source('crm', 'leads') }}
-    {%- if is_incremental() %}
-        where lead_id in ({{ keys_loaded_since_last_run('lead_id', source('crm', 'leads')) }})
-    {%- endif %}
-),
+{%- set versions = source('crm', 'leads') %}
 
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['lead_id']) }}
+    {{ latest_version(versions, ['lead_id'], where=changed_records('lead_id', versions)) }}
 ),
 
 renamed as (

@@ -7,16 +7,12 @@
 {{ config(**incremental_by_key_config('opportunity_id')) }}
 {{ config(post_hook="{{ purge_deleted('opportunity_id', source('crm', 'opportunities')) }}") }}
 
-with source as (
-    select * from {{ source('crm', 'opportunities') }}
-    {%- if is_incremental() %}
-        where opportunity_id in ({{ keys_loaded_since_last_run('opportunity_id', source('crm', 'opportunities')) }})
-    {%- endif %}
-),
+{%- set versions = source('crm', 'opportunities') %}
+{%- set changed = changed_records('opportunity_id', versions) %}
 
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['opportunity_id']) }}
+    {{ latest_version(versions, ['opportunity_id'], where=changed) }}
 ),
 
 renamed as (

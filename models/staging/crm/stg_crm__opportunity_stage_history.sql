@@ -1,10 +1,8 @@
-with source as (
-    select * from {{ source('crm', 'opportunity_stage_history') }}
-),
+{%- set versions = source('crm', 'opportunity_stage_history') %}
 
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['opportunity_id', 'entered_at']) }}
+    {{ latest_version(versions, ['opportunity_id', 'entered_at']) }}
 ),
 
 renamed as (

@@ -1,10 +1,6 @@
-with source as (
-    select * from {{ source('crm', 'teams') }}
-),
-
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['team_id']) }}
+    {{ latest_version(source('crm', 'teams'), ['team_id']) }}
 ),
 
 renamed as (

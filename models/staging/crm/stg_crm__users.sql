@@ -1,10 +1,6 @@
-with source as (
-    select * from {{ source('crm', 'users') }}
-),
-
-latest as (
+with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version('source', ['user_id']) }}
+    {{ latest_version(source('crm', 'users'), ['user_id']) }}
 ),
 
 renamed as (
