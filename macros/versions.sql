@@ -19,9 +19,10 @@
     `relation` is read three times: pass a table or a source, not a CTE over a big one
     (DuckDB materializes a CTE that is read more than once, a full copy). `where`, a
     condition on unqualified columns, filters all three reads. Keys are required by the
-    contract, so never null, and (_batch_id, _row_number) names one delivered row. -#}
+    contract, so never null; a delivered row is named by its batch, file and row number
+    (two sources may deliver batches of the same name; a test fixture leaves the file
+    empty, hence the null-safe match). -#}
 {% macro latest_version(relation, key_columns, where=none) -%}
-    {%- set keys = key_columns | join(', ') -%}
     select version.*
     from {{ relation }} as version
     where
@@ -37,6 +38,7 @@
                 superseded.{{ key }} = version.{{ key }} and
                 {%- endfor %}
                 superseded._batch_id = version._batch_id
+                and superseded._source_file is not distinct from version._source_file
                 and superseded._row_number = version._row_number
         )
 {%- endmacro %}
@@ -45,11 +47,12 @@
     supersedes: ranked among the records delivered more than once only. -#}
 {% macro superseded_versions(relation, key_columns, where=none) -%}
     {%- set keys = key_columns | join(', ') -%}
-    select {{ keys }}, _batch_id, _row_number
+    select {{ keys }}, _batch_id, _source_file, _row_number
     from (
         select
             {{ keys }},
             _batch_id,
+            _source_file,
             _row_number,
             row_number() over (partition by {{ keys }} order by {{ version_order(true) }})
                 as _recency
@@ -83,6 +86,7 @@
         select
             {{ keys }},
             _batch_id,
+            _source_file,
             _row_number,
             updated_at,
             is_deleted,
@@ -102,6 +106,7 @@
         select
             {{ keys }},
             _batch_id,
+            _source_file,
             _row_number,
             row_number() over (partition by {{ keys }} order by {{ version_order() }})
                 as version_number,
@@ -130,6 +135,7 @@
         version.{{ key }} = sequenced.{{ key }} and
         {%- endfor %}
         version._batch_id = sequenced._batch_id
+        and version._source_file is not distinct from sequenced._source_file
         and version._row_number = sequenced._row_number
 {%- endmacro %}
 
