@@ -19,9 +19,7 @@
     `relation` is read three times: pass a table or a source, not a CTE over a big one
     (DuckDB materializes a CTE that is read more than once, a full copy). `where`, a
     condition on unqualified columns, filters all three reads. Keys are required by the
-    contract, so never null; a delivered row is named by its batch, file and row number
-    (two sources may deliver batches of the same name; a test fixture leaves the file
-    empty, hence the null-safe match). -#}
+    contract, so never null; a delivered row is named as in same_delivered_row. -#}
 {% macro latest_version(relation, key_columns, where=none) -%}
     select version.*
     from {{ relation }} as version
@@ -33,13 +31,7 @@
         and not exists (
             select 1
             from ({{ superseded_versions(relation, key_columns, where) }}) as superseded
-            where
-                {%- for key in key_columns %}
-                superseded.{{ key }} = version.{{ key }} and
-                {%- endfor %}
-                superseded._batch_id = version._batch_id
-                and superseded._source_file is not distinct from version._source_file
-                and superseded._row_number = version._row_number
+            where {{ same_delivered_row('superseded', 'version', key_columns) }}
         )
 {%- endmacro %}
 
@@ -130,13 +122,19 @@
         sequenced.next_updated_at is null as is_current
     from {{ relation }} as version
     inner join sequenced
-        on
-        {%- for key in key_columns %}
-        version.{{ key }} = sequenced.{{ key }} and
-        {%- endfor %}
-        version._batch_id = sequenced._batch_id
-        and version._source_file is not distinct from sequenced._source_file
-        and version._row_number = sequenced._row_number
+        on {{ same_delivered_row('version', 'sequenced', key_columns) }}
+{%- endmacro %}
+
+{#- Whether two aliases hold the same delivered row: its key, batch, file and row number
+    (two sources may deliver batches of the same name; a test fixture leaves the file
+    empty, hence the null-safe match). -#}
+{% macro same_delivered_row(left, right, key_columns) -%}
+    {%- for key in key_columns %}
+    {{ left }}.{{ key }} = {{ right }}.{{ key }} and
+    {%- endfor %}
+    {{ left }}._batch_id = {{ right }}._batch_id
+    and {{ left }}._source_file is not distinct from {{ right }}._source_file
+    and {{ left }}._row_number = {{ right }}._row_number
 {%- endmacro %}
 
 {#- The days a user version counted (kpis.md, Attribution): from the day it arrived to the
