@@ -7,10 +7,10 @@
 {{ config(**incremental_by_key_config('lead_id')) }}
 {{ config(post_hook="{{ purge_deleted('lead_id', source('crm', 'leads')) }}") }}
 
-{%- set lead_versions = source('crm', 'leads') %}
+{%- set raw_leads = source('crm', 'leads') %}
 
 with versions as (
-    {{ record_versions(lead_versions, ['lead_id'], where=changed_records('lead_id', lead_versions)) }}
+    {{ record_versions(raw_leads, ['lead_id'], where=changed_records('lead_id', raw_leads)) }}
 ),
 
 stamped as (
