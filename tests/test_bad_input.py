@@ -4,6 +4,7 @@ to flag) and received = loaded + quarantined for every file."""
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -65,7 +66,7 @@ CASES = {
         {"users.csv": USERS + "U1,Ann,SDR,2025-01-01\nU2,Bo"},
         "loaded",
         (2, 1, 1),
-        "malformed CSV line",
+        "malformed CSV record",
     ),
     "empty file": Case({"users.csv": ""}, "rejected", (0, 0, 0), "empty file"),
     "header only": Case({"users.csv": USERS}, "loaded", (0, 0, 0)),
@@ -74,11 +75,72 @@ CASES = {
         "loaded",
         (1, 1, 0),
     ),
-    "non-UTF-8 bytes": Case(
+    "Windows-1252 bytes are decoded, not quarantined": Case(
         {"users.csv": USERS.encode() + b"U1,Ren\xe9,SDR,2025-01-01\nU2,Bo,AE,2025-01-01\n"},
         "loaded",
+        (2, 2, 0),
+        "decoded as windows-1252",
+    ),
+    "UTF-16 with a byte-order mark is decoded": Case(
+        {"users.csv": (USERS + "U1,Zoë,SDR,2025-01-01\n").encode("utf-16")},
+        "loaded",
+        (1, 1, 0),
+        "decoded as utf-16",
+    ),
+    "binary bytes: the file alone is rejected, naming the encoding problem": Case(
+        {"users.csv": USERS.encode() + b"U1,\x00\xff\xfe,SDR,2025-01-01\n"},
+        "rejected",
+        (0, 0, 0),
+        "not UTF-8 and holds NUL bytes",
+    ),
+    "a record cut inside a quoted multi-line field: only that record is quarantined": Case(
+        {
+            "users.csv": USERS
+            + "".join(f'U{i},"Ann\nSmith {i}",SDR,2025-01-01\n' for i in range(9))
+            + 'U9,"Bob cut'
+        },
+        "loaded",
+        (10, 9, 1),
+        "malformed CSV record",
+    ),
+    "NaN and infinite rates are quarantined": Case(
+        {
+            "fx_rates.csv": "currency,rate_date,rate_to_reporting,updated_at\n"
+            "EUR,2025-01-01,NaN,2025-01-01\nEUR,2025-01-02,Infinity,2025-01-01\n"
+            "EUR,2025-01-03,-inf,2025-01-01\nEUR,2025-01-04,1.1,2025-01-01\n"
+        },
+        "loaded",
+        (4, 1, 3),
+        "rate_to_reporting: NaN is not a finite number",
+    ),
+    "NaN amount is quarantined": Case(
+        {
+            "opportunities.csv": OPPS
+            + "O1,U1,upsell,won,NaN,2025-01-01,2025-01-02,true,true,2025-01-02\n"
+        },
+        "loaded",
+        (1, 0, 1),
+        "amount: NaN is not a valid money",
+    ),
+    "an event dated after the batch was delivered is quarantined": Case(
+        {
+            "activities.csv": "activity_id,owner_id,activity_type,occurred_at,updated_at\n"
+            "A1,U1,call,2099-06-01T10:00:00,2025-01-01\nA2,U1,call,2025-01-01,2025-01-01\n"
+        },
+        "loaded",
         (2, 1, 1),
-        "not utf-8 encoded",
+        "occurred_at: 2099-06-01T10:00:00 is after the batch was delivered",
+    ),
+    "gzip-compressed CSV loads": Case(
+        {"users.csv.gz": gzip.compress((USERS + "U1,Ann,SDR,2025-01-01\n").encode())},
+        "loaded",
+        (1, 1, 0),
+    ),
+    "a file of another type is recorded as rejected": Case(
+        {"opportunities.txt": OPPS},
+        "rejected",
+        (0, 0, 0),
+        "unsupported file type",
     ),
     "extra columns are kept": Case(
         {"users.csv": "user_id,full_name,role,updated_at,crm_badge\nU1,Ann,SDR,2025-01-01,gold\n"},
@@ -156,7 +218,7 @@ CASES = {
     "the same entity as CSV and Parquet": Case(
         {"users.csv": USERS, "users.parquet": b"PAR1"},
         "error",
-        reason="same entity twice",
+        reason="entity .users. twice",
     ),
     "a file that is not Parquet": Case(
         {"users.parquet": b"not parquet at all"},
@@ -217,3 +279,47 @@ def test_offsets_and_extras_land_as_described(tmp_path: Path):
             datetime(2025, 1, 1, 0, 0),
             '{"crm_score":"7"}',
         )
+
+
+def test_a_line_over_the_maximum_rejects_that_file_alone(tmp_path: Path):
+    batch = tmp_path / "b"
+    batch.mkdir()
+    (batch / "users.csv").write_text(USERS + "U1," + "x" * 2_200_000 + ",SDR,2025-01-01\n")
+    (batch / "teams.csv").write_text("team_id,team_name,updated_at\nT1,East,2025-01-01\n")
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        result = load_batch(con, batch)
+        by_entity = {f.entity: f for f in result.files}
+        assert by_entity["teams"].status == "loaded" and by_entity["teams"].loaded == 1
+        users = by_entity["users"]
+        assert users.status == "rejected"
+        assert "longer than the reader's maximum (2,097,152 bytes)" in users.message
+        assert "\n" not in users.message and len(users.message) < 200
+        assert con.execute(
+            "select status from raw._load_manifest where entity = 'users'"
+        ).fetchall() == [("rejected",)]
+
+
+def test_a_cut_record_keeps_what_was_delivered_and_counts_records(tmp_path: Path):
+    batch = tmp_path / "b"
+    batch.mkdir()
+    (batch / "users.csv").write_text(USERS + 'U1,"Ann\nSmith",SDR,2025-01-01\nU9,"Bob\ncut')
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        load_batch(con, batch)
+        assert con.execute("select user_id, full_name from raw.users").fetchall() == [
+            ("U1", "Ann\nSmith")
+        ]
+        assert con.execute(
+            "select row_number, record->>'line' from raw._quarantine"
+        ).fetchall() == [(2, 'U9,"Bob\ncut')]
+        assert con.execute(
+            "select rows_received, rows_loaded, rows_quarantined from raw._load_manifest"
+        ).fetchall() == [(2, 1, 1)]
+
+
+def test_latin1_names_arrive_intact(tmp_path: Path):
+    batch = tmp_path / "b"
+    batch.mkdir()
+    (batch / "users.csv").write_bytes((USERS + "U1,José Müller,SDR,2025-01-01\n").encode("latin-1"))
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        load_batch(con, batch)
+        assert con.execute("select full_name from raw.users").fetchall() == [("José Müller",)]

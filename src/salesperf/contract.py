@@ -30,6 +30,8 @@ class Column:
     enum: tuple[str, ...] | None = None
     # how a value is normalised before the enum check: "lower", "upper" or None
     case: str | None = None
+    # the moment something happened: a value after the batch's delivery is a clock error
+    event: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Entity:
         """Contract columns plus the two every entity carries."""
         return (
             *self.columns,
-            Column("updated_at", "timestamp", required=True),
+            Column("updated_at", "timestamp", required=True, event=True),
             Column("is_deleted", "bool"),
         )
 
@@ -104,7 +106,7 @@ ENTITIES: dict[str, Entity] = {
                 Column("employee_count", "int"),
                 Column("country"),
                 Column("owner_id", "id"),
-                Column("created_at", "timestamp"),
+                Column("created_at", "timestamp", event=True),
             ),
         ),
         Entity(
@@ -112,7 +114,7 @@ ENTITIES: dict[str, Entity] = {
             ("lead_id",),
             (
                 Column("lead_id", "id", required=True),
-                Column("created_at", "timestamp", required=True),
+                Column("created_at", "timestamp", required=True, event=True),
                 Column("owner_id", "id"),
                 # free text: lower-cased on load, empty becomes 'unknown' (no enum)
                 Column("source", case="lower"),
@@ -136,7 +138,7 @@ ENTITIES: dict[str, Entity] = {
                 Column("activity_id", "id", required=True),
                 Column("owner_id", "id", required=True),
                 Column("activity_type", required=True, enum=ACTIVITY_TYPES, case="lower"),
-                Column("occurred_at", "timestamp", required=True),
+                Column("occurred_at", "timestamp", required=True, event=True),
                 Column("duration_seconds", "int"),
                 Column("outcome"),
                 *_ids("lead_id", "opportunity_id", "account_id"),
@@ -147,9 +149,9 @@ ENTITIES: dict[str, Entity] = {
             ("handoff_id",),
             (
                 *_ids("handoff_id", "lead_id", "sdr_id", "ae_id", required=True),
-                Column("sent_at", "timestamp", required=True),
+                Column("sent_at", "timestamp", required=True, event=True),
                 Column("decision", enum=DECISIONS, case="lower"),
-                Column("decided_at", "timestamp"),
+                Column("decided_at", "timestamp", event=True),
                 Column("rejection_reason"),
                 Column("feedback"),
                 Column("opportunity_id", "id"),
@@ -166,7 +168,7 @@ ENTITIES: dict[str, Entity] = {
                 Column("stage", required=True),
                 Column("amount", "money"),
                 Column("currency", case="upper"),
-                Column("created_at", "timestamp", required=True),
+                Column("created_at", "timestamp", required=True, event=True),
                 Column("close_date", "date"),
                 Column("is_closed", "bool", required=True),
                 Column("is_won", "bool", required=True),
@@ -179,7 +181,7 @@ ENTITIES: dict[str, Entity] = {
             ("opportunity_id", "entered_at"),
             (
                 Column("opportunity_id", "id", required=True),
-                Column("entered_at", "timestamp", required=True),
+                Column("entered_at", "timestamp", required=True, event=True),
                 Column("stage", required=True),
             ),
         ),
@@ -225,7 +227,7 @@ ENTITIES: dict[str, Entity] = {
             ("session_id",),
             (
                 *_ids("session_id", "coach_id", "coachee_id", required=True),
-                Column("occurred_at", "timestamp", required=True),
+                Column("occurred_at", "timestamp", required=True, event=True),
                 Column("duration_minutes", "int"),
                 Column("topic"),
                 Column("target_metric", case="lower"),
@@ -256,6 +258,7 @@ ENTITIES: dict[str, Entity] = {
     )
 }
 
-FILE_SUFFIXES = (".csv", ".parquet")
+# extract file kinds, longest first: an entity's name is the file name without it
+FILE_SUFFIXES = (".csv.gz", ".csv", ".parquet")
 # A batch folder is complete (ready to load) when this marker file exists in it.
 BATCH_COMPLETE_MARKER = "_SUCCESS"

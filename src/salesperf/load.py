@@ -9,9 +9,10 @@ A batch is one DuckDB transaction: a crash mid-batch leaves nothing of it behind
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -24,10 +25,14 @@ from salesperf.contract import (
     Column,
     Entity,
 )
+from salesperf.csv_repair import RepairedCsv, UnreadableFile, repair_csv
 from salesperf.errors import UserError
 
 MANIFEST = "raw._load_manifest"
 QUARANTINE = "raw._quarantine"
+# An event may be dated up to this long after its batch was loaded before it counts as a
+# clock error: sources that write local time without an offset run up to 14 h ahead of UTC.
+CLOCK_TOLERANCE = timedelta(days=1)
 LINEAGE_COLUMNS = (
     ("_extra", "JSON"),
     ("_batch_id", "VARCHAR"),
@@ -103,11 +108,31 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def entity_of(path: Path) -> str | None:
+    """The entity a file delivers (its name without the extract suffix), or None when the
+    file is not an extract kind the contract knows."""
+    name = path.name.lower()
+    suffix = next((s for s in FILE_SUFFIXES if name.endswith(s)), None)
+    return name[: -len(suffix)] if suffix else None
+
+
+def _is_marker(path: Path) -> bool:
+    # hidden files and _MARKERS (_SUCCESS, _SAMPLE) are not deliveries
+    return path.name.startswith((".", "_"))
+
+
 def batch_files(batch_dir: Path) -> list[Path]:
     return sorted(
         p
         for p in batch_dir.iterdir()
-        if p.is_file() and p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith(".")
+        if p.is_file() and not _is_marker(p) and entity_of(p) is not None
+    )
+
+
+def unsupported_files(batch_dir: Path) -> list[Path]:
+    """Files in a batch that are no extract kind: recorded as rejected, never ignored."""
+    return sorted(
+        p for p in batch_dir.iterdir() if p.is_file() and not _is_marker(p) and entity_of(p) is None
     )
 
 
@@ -134,7 +159,7 @@ def find_batches(path: Path) -> list[Path]:
     complete = complete_batches(path)
     if not complete:
         raise UserError(
-            f"no batch found in {path}: expected .csv/.parquet extract files, or batch "
+            f"no batch found in {path}: expected .csv/.csv.gz/.parquet extract files, or batch "
             f"subfolders each holding a {BATCH_COMPLETE_MARKER} marker"
         )
     return complete
@@ -153,6 +178,16 @@ def _read_sql(path: Path) -> str:
         "select row_number() over () as _rn, * "
         f"from read_csv({lit(str(path))}, all_varchar = true, header = true, "
         "store_rejects = true, rejects_scan = '_csv_scan', rejects_table = '_csv_errors')"
+    )
+
+
+def _read_repaired_sql(repaired: RepairedCsv) -> str:
+    """The repaired copy, whose first column is the record's number in the delivered file."""
+    return (
+        f"select {q(repaired.record_column)}::bigint as _rn, "
+        f"* exclude ({q(repaired.record_column)}) "
+        f"from read_csv({lit(str(repaired.path))}, all_varchar = true, header = true, "
+        "delim = ',', quote = '\"', escape = '\"', max_line_size = 1073741824)"
     )
 
 
@@ -197,10 +232,12 @@ def _normalised(col: Column, source_types: dict[str, str]) -> str:
     return value
 
 
-def _checks(entity: Entity) -> list[str]:
+def _checks(entity: Entity, latest_event: datetime) -> list[str]:
     """One SQL expression per contract rule, each NULL or the reason the row breaks it;
-    n_<col> is the delivered value, t_<col> the same in its stored type."""
+    n_<col> is the delivered value, t_<col> the same in its stored type. An event later
+    than `latest_event` (the load time plus a tolerance) is a clock error in the source."""
     deleted = "coalesce(t_is_deleted, false)"
+    limit = f"timestamp '{latest_event.isoformat(sep=' ', timespec='seconds')}'"
     checks = []
     for col in entity.all_columns:
         n, t = f"n_{col.name}", f"t_{col.name}"
@@ -213,6 +250,17 @@ def _checks(entity: Entity) -> list[str]:
             checks.append(
                 f"case when {n} is not null and {t} is null then "
                 f"'{col.name}: ' || {n} || ' is not a valid {col.type}' end"
+            )
+        if col.type == "rate":
+            # NaN and infinities parse as doubles but are no values (DECIMAL refuses them)
+            checks.append(
+                f"case when {t} is not null and not isfinite({t}) then "
+                f"'{col.name}: ' || cast({n} as varchar) || ' is not a finite number' end"
+            )
+        if col.event:
+            checks.append(
+                f"case when {t} > {limit} then '{col.name}: ' || cast({n} as varchar) "
+                "|| ' is after the batch was delivered (a clock error in the source)' end"
             )
         if col.enum:
             allowed = ", ".join(lit(v) for v in col.enum)
@@ -242,26 +290,59 @@ def _load_file(
     path: Path,
     batch_id: str,
     loaded_at: datetime,
+    scratch: Path,
 ) -> FileResult:
-    entity_name = path.stem.lower()
+    entity_name = entity_of(path) or path.name.lower()
     result = FileResult(entity=entity_name, source_file=str(path), status="loaded")
     con.execute("drop table if exists _csv_errors; drop table if exists _csv_scan")
     if path.stat().st_size == 0:
         result.status, result.message = "rejected", f"{path.name}: empty file (not even a header)"
         return result
+    is_csv = path.suffix.lower() != ".parquet"
+    repaired: RepairedCsv | None = None
     try:
         # keep file order (_rn): it breaks ties between versions with the same updated_at
         # Parquet is read in place (a view); CSV is copied once so its rejects are kept
-        kind = "view" if path.suffix.lower() == ".parquet" else "table"
+        kind = "table" if is_csv else "view"
         con.execute(f"create or replace temp {kind} _in as {_read_sql(path)}")
+        if is_csv and _has_csv_errors(con):
+            repaired = repair_csv(path, scratch)
+    except UnreadableFile as exc:
+        result.status, result.message = "rejected", f"{path.name}: {exc}"
+        return result
     except duckdb.Error as exc:
-        raise UserError(f"{path}: cannot be read as {path.suffix[1:]}: {exc}") from exc
+        message = str(exc)
+        if is_csv and "maximum line size" in message.lower():
+            # the error aborted the batch's transaction: the batch starts again without it
+            raise _Unreadable(
+                path,
+                f"{path.name}: a line is longer than the reader's maximum "
+                f"({_MAX_LINE_BYTES:,} bytes); split the field or deliver Parquet",
+            ) from None
+        if not is_csv:
+            first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+            raise UserError(f"{path}: cannot be read as parquet: {first}") from exc
+        # DuckDB could not even sniff the dialect: the slow, exact reader decides
+        try:
+            repaired = repair_csv(path, scratch)
+        except UnreadableFile as unreadable:
+            result.status, result.message = "rejected", f"{path.name}: {unreadable}"
+            return result
+    if repaired is not None:
+        # broken records or another encoding: read the repaired copy, quarantine the rest
+        con.execute(f"create or replace temp table _in as {_read_repaired_sql(repaired)}")
+        for number, reason, text in repaired.bad_records:
+            con.execute(
+                f"insert into {QUARANTINE} "
+                "values (?, ?, ?, ?, ?, to_json(struct_pack(line := ?)), ?)",
+                [batch_id, entity_name, str(path), number, reason, text, loaded_at],
+            )
+        if repaired.encoding != "utf-8":
+            result.message = f"decoded as {repaired.encoding}"
     described = con.execute("select column_name, column_type from (describe _in)").fetchall()
     header = [name for name, _ in described if name != "_rn"]
 
-    malformed = 0
-    if path.suffix.lower() == ".csv":
-        malformed = _quarantine_malformed_lines(con, batch_id, entity_name, path, loaded_at)
+    malformed = len(repaired.bad_records) if repaired else 0
     received = con.execute("select count(*) from _in").fetchone()[0] + malformed
     result.received = received
 
@@ -303,7 +384,11 @@ def _load_file(
         if extras
         else "null::json"
     )
-    reasons = "nullif(concat_ws('; ', " + ", ".join(_checks(entity)) + "), '')"
+    reasons = (
+        "nullif(concat_ws('; ', "
+        + ", ".join(_checks(entity, loaded_at + CLOCK_TOLERANCE))
+        + "), '')"
+    )
     # the row as delivered, kept as JSON only for the rows quarantined (JSON for every
     # row was a third of the load time at 10 M rows)
     record = (
@@ -339,7 +424,8 @@ def _load_file(
     result.quarantined = bad + malformed
     result.loaded = received - result.quarantined
     if result.quarantined:
-        result.message = f"{result.quarantined} row(s) quarantined"
+        note = f"{result.quarantined} row(s) quarantined"
+        result.message = f"{note}; {result.message}" if result.message else note
     return result
 
 
@@ -356,23 +442,15 @@ def _is_delete_feed(
     return not_deletes == 0
 
 
-def _quarantine_malformed_lines(
-    con: duckdb.DuckDBPyConnection, batch_id: str, entity: str, path: Path, loaded_at: datetime
-) -> int:
-    """CSV lines DuckDB could not split into the header's columns go to quarantine whole."""
+_MAX_LINE_BYTES = 2_097_152  # DuckDB's read_csv max_line_size default
+
+
+def _has_csv_errors(con: duckdb.DuckDBPyConnection) -> bool:
+    """Did DuckDB reject any line (cut records, another encoding, a stray quote)?"""
     exists = con.execute(
         "select count(*) from duckdb_tables() where table_name = '_csv_errors'"
     ).fetchone()[0]
-    if not exists:
-        return 0
-    con.execute(
-        f"""insert into {QUARANTINE}
-        select distinct on (line) ?, ?, ?, line,
-               'malformed CSV line: ' || error_message, to_json(struct_pack(line := csv_line)), ?
-        from _csv_errors order by line""",
-        [batch_id, entity, str(path), loaded_at],
-    )
-    return con.execute("select count(distinct line) from _csv_errors").fetchone()[0]
+    return bool(exists) and con.execute("select count(*) from _csv_errors").fetchone()[0] > 0
 
 
 def load_batch(
@@ -386,54 +464,90 @@ def load_batch(
     batch_id = batch_dir.name
     result = BatchResult(batch_id)
     files = batch_files(batch_dir)
-    if not files:
-        raise UserError(f"batch {batch_dir} holds no .csv or .parquet file")
-    seen = {p.stem.lower() for p in files}
-    if len(seen) != len(files):
-        raise UserError(f"batch {batch_dir} holds the same entity twice (csv and parquet?)")
+    others = unsupported_files(batch_dir)
+    if not files and not others:
+        raise UserError(f"batch {batch_dir} holds no .csv, .csv.gz or .parquet file")
+    entities = [entity_of(p) for p in files]
+    if len(set(entities)) != len(entities):
+        twice = max(entities, key=entities.count)
+        raise UserError(f"batch {batch_dir} holds the entity {twice!r} twice (csv and parquet?)")
     ensure_raw_schema(con)
     con.execute("set TimeZone = 'UTC'")  # offset-less timestamps are UTC by contract
-    con.execute("begin transaction")
-    try:
-        for path in files:
-            digest = file_hash(path)
-            prior = con.execute(
-                f"select batch_id from {MANIFEST} where entity = ? and file_hash = ? "
-                "and status in ('loaded', 'rejected') limit 1",
-                [path.stem.lower(), digest],
-            ).fetchone()
-            if prior:
-                result.files.append(
-                    FileResult(
-                        path.stem.lower(),
-                        str(path),
-                        "skipped",
-                        message=f"already loaded in batch {prior[0]}",
-                    )
-                )
-                continue
-            fr = _load_file(con, path, batch_id, loaded_at)
-            con.execute(
-                f"insert into {MANIFEST} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    batch_id,
-                    fr.entity,
-                    fr.source_file,
-                    digest,
-                    fr.received,
-                    fr.loaded,
-                    fr.quarantined,
-                    fr.status,
-                    fr.message,
-                    loaded_at,
-                ],
-            )
-            result.files.append(fr)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return result
+    refused: dict[Path, str] = {}
+    while True:
+        con.execute("begin transaction")
+        try:
+            with tempfile.TemporaryDirectory(prefix="salesperf-load-") as scratch:
+                for path in [*files, *others]:
+                    fr = _load_one(con, path, batch_id, loaded_at, Path(scratch), refused)
+                    result.files.append(fr)
+            con.execute("commit")
+            return result
+        except _Unreadable as exc:
+            con.execute("rollback")
+            refused[exc.path] = exc.message
+            result = BatchResult(batch_id)
+        except BaseException:
+            con.execute("rollback")
+            raise
+
+
+class _Unreadable(Exception):
+    """DuckDB refused a file in a way that aborts the transaction: load the batch again
+    with that file recorded as rejected."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.path, self.message = path, message
+
+
+def _load_one(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    batch_id: str,
+    loaded_at: datetime,
+    scratch: Path,
+    refused: dict[Path, str],
+) -> FileResult:
+    """One file of a batch, recorded in the manifest (unless the same bytes were already)."""
+    digest = file_hash(path)
+    entity = entity_of(path) or path.name.lower()
+    prior = con.execute(
+        f"select batch_id from {MANIFEST} where entity = ? and file_hash = ? "
+        "and status in ('loaded', 'rejected') limit 1",
+        [entity, digest],
+    ).fetchone()
+    if prior:
+        return FileResult(
+            entity, str(path), "skipped", message=f"already loaded in batch {prior[0]}"
+        )
+    if path in refused:
+        fr = FileResult(entity, str(path), "rejected", message=refused[path])
+    elif entity_of(path) is None:
+        fr = FileResult(
+            entity,
+            str(path),
+            "rejected",
+            message=f"{path.name}: unsupported file type (expected .csv, .csv.gz or .parquet)",
+        )
+    else:
+        fr = _load_file(con, path, batch_id, loaded_at, scratch)
+    con.execute(
+        f"insert into {MANIFEST} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            batch_id,
+            fr.entity,
+            fr.source_file,
+            digest,
+            fr.received,
+            fr.loaded,
+            fr.quarantined,
+            fr.status,
+            fr.message,
+            loaded_at,
+        ],
+    )
+    return fr
 
 
 def load_path(
