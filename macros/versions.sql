@@ -70,7 +70,8 @@
     version before the first"), the last one all time after.
 
     The versions are ordered on their key and delivery columns alone, then joined back to
-    the whole rows: sorting whole rows twice was most of int_leads__versioned's build.
+    the whole rows: sorting whole rows twice was most of int_leads__versioned's build. Of
+    versions delivered for the same instant, only the last delivered one is kept.
     `relation` and `where` as in latest_version. -#}
 {% macro record_versions(relation, key_columns, where=none) -%}
     {%- set keys = key_columns | join(', ') -%}
@@ -94,7 +95,23 @@
         select {{ keys }} from delivered where _recency = 1 and not is_deleted
     ),
 
+    undeleted as (
+        select
+            {{ keys }},
+            _batch_id,
+            _source_file,
+            _row_number,
+            updated_at,
+            lead(updated_at) over (partition by {{ keys }} order by {{ version_order() }})
+                as same_record_next_at
+        from delivered
+        inner join live_keys using ({{ keys }})
+        where not delivered.is_deleted
+    ),
+
     sequenced as (
+        -- a version re-delivered for the same instant (the same rows exported again, say
+        -- with other line endings) supersedes the earlier delivery: no zero-length version
         select
             {{ keys }},
             _batch_id,
@@ -104,9 +121,8 @@
                 as version_number,
             lead(updated_at) over (partition by {{ keys }} order by {{ version_order() }})
                 as next_updated_at
-        from delivered
-        inner join live_keys using ({{ keys }})
-        where not delivered.is_deleted
+        from undeleted
+        where same_record_next_at is distinct from updated_at
     )
 
     select

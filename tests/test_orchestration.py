@@ -91,18 +91,19 @@ def test_the_whole_graph_materializes_and_a_failing_test_blocks_downstream(env, 
     assert privacy_findings(serving) == []
     published = hashlib.sha256(serving.read_bytes()).hexdigest()
 
-    # a won deal in a currency with no rate: the fx test on fct_opportunities fails,
-    # so the marts built on it are not materialized in that run
-    write_batch(
-        env.landing / "crm" / "99990101T000000_bad",
-        {
-            "opportunities": """
-opportunity_id,owner_id,opportunity_type,stage,amount,currency,created_at,close_date,is_closed,is_won,updated_at
-OBAD,U000010,new_business,closed_won,500,JPY,2025-01-10T10:00:00,2025-02-01,true,true,2025-02-01T10:00:00
-"""
-        },
-    )
-    with pytest.raises(BuildFailed, match="is_fx_rate_missing"):
+    # a row the loader would have refused, written past it (as a loader bug would): the
+    # accepted_values test on stg_crm__opportunities fails, so what is built on it is not
+    # materialized in that run
+    with duckdb.connect(str(env.warehouse)) as con:
+        con.execute(
+            """insert into raw.opportunities (opportunity_id, owner_id, opportunity_type, stage,
+                amount, created_at, is_closed, is_won, updated_at, is_deleted, _batch_id,
+                _source_file, _row_number, _loaded_at)
+            values ('OBAD', 'U000010', 'bogus', 'open', 500, timestamp '2025-01-10 10:00',
+                false, false, timestamp '2025-02-01 10:00', false, '99990101T000000_bad',
+                'injected', 1, now()::timestamp)"""
+        )
+    with pytest.raises(BuildFailed, match="accepted_values_stg_crm__opportunities"):
         run_pipeline(env, env.landing, instance=instance)
     failed = instance.get_runs(limit=1)[0]
     assert failed.status == dg.DagsterRunStatus.FAILURE
@@ -113,8 +114,8 @@ OBAD,U000010,new_business,closed_won,500,JPY,2025-01-10T10:00:00,2025-02-01,true
         if e.dagster_event
         and e.dagster_event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
     }
-    assert dg.AssetKey(["marts", "fct_opportunities"]) in built
-    for mart in ("kpi_company_monthly", "kpi_ae_monthly", "kpi_sdr_monthly"):
+    assert dg.AssetKey(["staging", "stg_crm__opportunities"]) in built
+    for mart in ("fct_opportunities", "kpi_company_monthly", "kpi_ae_monthly"):
         assert dg.AssetKey(["marts", mart]) not in built
     assert dg.AssetKey(["serving", "salesperf"]) not in built
     assert hashlib.sha256(serving.read_bytes()).hexdigest() == published
@@ -135,10 +136,12 @@ OBAD,U000010,new_business,closed_won,500,JPY,2025-01-10T10:00:00,2025-02-01,true
     records = [json.loads(line) for line in (tmp_path / "dagster_home" / "failures.jsonl").open()]
     assert records[-1]["run_id"] == failed.run_id
     assert records[-1]["step"] == "dbt_models"
-    assert "is_fx_rate_missing" in records[-1]["message"]
+    assert "accepted_values_stg_crm__opportunities" in records[-1]["message"]
 
-    # the rate problem is fixed by a later version; a negative won amount passes dbt's
-    # tests but not the Great Expectations mart suite (revenue >= 0): nothing is published
+    # the bad row is gone; a negative won amount passes dbt's tests but not the Great
+    # Expectations mart suite (revenue >= 0): nothing is published
+    with duckdb.connect(str(env.warehouse)) as con:
+        con.execute("delete from raw.opportunities where _source_file = 'injected'")
     write_batch(
         env.landing / "crm" / "99990102T000000_worse",
         {

@@ -14,8 +14,8 @@ from dagster_dbt import (
 
 from orchestration.assets.raw import raw_key
 from orchestration.resources import DBT_PROJECT, WAREHOUSE_POOL
-from salesperf.build import DATA_RUN, dbt_vars, temporary_environment
-from salesperf.settings import load_settings
+from salesperf.build import DATA_RUN, dbt_vars, offending_rows, temporary_environment
+from salesperf.settings import Settings, load_settings
 
 TRANSIENT = ("Could not set lock on file", "Conflicting lock", "database is locked")
 
@@ -62,7 +62,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: B
         yield from invocation.stream()
     if invocation.is_successful():
         return
-    failures = _failures(invocation)
+    failures = _failures(invocation, settings)
     if any(marker in message for _, message in failures for marker in TRANSIENT):
         raise dg.RetryRequested(max_retries=3, seconds_to_wait=2 ** (context.retry_number + 1))
     # a failing test is deterministic: no retry; what depends on it was not built
@@ -74,14 +74,23 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: B
     )
 
 
-def _failures(invocation) -> list[tuple[str, str]]:
+def _failures(invocation, settings: Settings) -> list[tuple[str, str]]:
     try:
         results = invocation.get_artifact("run_results.json")["results"]
     except Exception:  # dbt stopped before writing results (e.g. a lock at start)
         error = invocation.get_error()
         return [("dbt", str(error) if error else "dbt exited with an error")]
     return [
-        (r["unique_id"], (r.get("message") or "").strip())
+        (
+            r["unique_id"],
+            (r.get("message") or "").strip()
+            # a failing test names its offending rows, not only itself
+            + (
+                offending_rows(settings, r.get("compiled_code") or "")
+                if r["status"] == "fail"
+                else ""
+            ),
+        )
         for r in results
         if r["status"] in ("error", "fail")
     ]

@@ -19,6 +19,7 @@ MART_SUITES = {
     "kpi_scorecard": "kpi_scorecard",
     "kpi_leaderboard": "kpi_leaderboard",
     "kpi_quota_attainment_company": "kpi_quota_attainment_company",
+    "plausibility_won_amounts": "fct_opportunities",
 }
 
 

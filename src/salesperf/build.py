@@ -83,10 +83,35 @@ def run_dbt(settings: Settings, command: str, extra: Sequence[str] = ()) -> obje
     failures = []
     for r in getattr(result.result, "results", []) or []:
         if str(r.status) in ("error", "fail"):
-            failures.append(f"{r.node.resource_type} {r.node.name}: {(r.message or '').strip()}")
+            rows = ""
+            if str(r.status) == "fail":
+                rows = offending_rows(settings, getattr(r.node, "compiled_code", "") or "")
+            failures.append(
+                f"{r.node.resource_type} {r.node.name}: {(r.message or '').strip()}{rows}"
+            )
     raise BuildFailed(
         f"dbt {command} failed ({len(failures)} node(s)): " + "; ".join(failures[:10])
     )
+
+
+def offending_rows(settings: Settings, compiled_sql: str, limit: int = 5) -> str:
+    """Up to `limit` rows a failing dbt test returned, as ' — e.g. col value, ...; ...', so
+    the failure names the records to fix and not only the test (empty if unavailable)."""
+    import duckdb
+
+    if not compiled_sql.strip() or not settings.warehouse.exists():
+        return ""
+    try:
+        with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+            cursor = con.execute(f"select * from ({compiled_sql}) as failing limit {limit}")
+            names = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+    except duckdb.Error:
+        return ""
+    shown = "; ".join(
+        ", ".join(f"{n} {v}" for n, v in zip(names, row, strict=True)) for row in rows
+    )
+    return f" — e.g. {shown}" if shown else ""
 
 
 def _release_duckdb() -> None:

@@ -177,9 +177,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
     )
     from salesperf.build import docs_dir
     from salesperf.dashboard import dashboard_dir
+    from salesperf.notices import data_notices
     from salesperf.publish import current_version, parquet_dir, serving_path
     from salesperf.quality import docs_index
 
+    for notice in data_notices(settings.warehouse):
+        say(f"warning: {notice}")
     print(kpi_report(settings.warehouse))
     say(
         f"done in {time.perf_counter() - started:.1f}s (Dagster run {result.run_id})\n"
@@ -256,6 +259,37 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> None:
 
     version = rollback(settings)
     say(f"now serving version {version} at {serving_path(settings)}")
+
+
+def cmd_reset(args: argparse.Namespace, settings: Settings) -> None:
+    """Delete the warehouse and what was made from it; keep the virtual environment, the
+    landing files and the Dagster instance's history."""
+    import shutil
+
+    from salesperf.build import docs_dir
+    from salesperf.dashboard import dashboard_dir
+    from salesperf.publish import serving_dir
+
+    warehouse = settings.warehouse
+    made = [
+        warehouse,
+        Path(f"{warehouse}.wal"),
+        settings.duckdb_temp_dir,
+        serving_dir(settings),
+        dashboard_dir(settings),
+        docs_dir(settings),
+        settings.spark_dir,
+    ]
+    present = [p for p in made if p.exists()]
+    if not args.yes:
+        listed = ", ".join(str(p) for p in present) or "nothing"
+        raise UserError(f"reset would delete {listed}: run `salesperf reset --yes` to do it")
+    for path in present:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    say(f"reset: deleted {len(present)} item(s); the next run starts a new warehouse")
 
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> None:
@@ -353,6 +387,13 @@ def parser() -> argparse.ArgumentParser:
     rb = sub.add_parser("rollback", help="serve the previously published version again")
     rb.set_defaults(func=cmd_rollback)
 
+    rs = sub.add_parser(
+        "reset",
+        help="delete the warehouse and what was published from it (to load other extracts)",
+    )
+    rs.add_argument("--yes", action="store_true", help="really delete")
+    rs.set_defaults(func=cmd_reset)
+
     rp = sub.add_parser(
         "report", help="write the HTML dashboard and TV leaderboard from the published marts"
     )
@@ -407,7 +448,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"error: {exc}")
         return 2
     except BuildFailed as exc:
-        say(f"error: {exc}")
+        message = str(exc)
+        if "no space left on device" in message.lower() and "No space left" not in message[:200]:
+            message = f"No space left on device: {message}"
+        say(f"error: {message}")
         return 1
     except KeyboardInterrupt:
         say("interrupted")
@@ -419,7 +463,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         import duckdb
 
         if isinstance(exc, duckdb.IOException):
-            say(f"error: {exc} (is another salesperf or dagster process using the warehouse?)")
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if "no space left on device" in str(exc).lower():
+                say(f"error: No space left on device: {first}")
+            else:
+                say(
+                    f"error: {first} (is another salesperf or dagster process using the warehouse?)"
+                )
             return 1
         raise
     return 0

@@ -262,3 +262,5 @@ ENTITIES: dict[str, Entity] = {
 FILE_SUFFIXES = (".csv.gz", ".csv", ".parquet")
 # A batch folder is complete (ready to load) when this marker file exists in it.
 BATCH_COMPLETE_MARKER = "_SUCCESS"
+# The generator marks its batches: a warehouse holds the sample or real extracts, never both.
+SAMPLE_MARKER = "_SAMPLE"

@@ -94,7 +94,8 @@ def _table(headers: list[str], rows: list[list[str]], table_id: str) -> str:
 
 
 def _as_of(con: duckdb.DuckDBPyConnection) -> date:
-    return con.execute("select max(as_of_date) from marts.kpi_scorecard").fetchone()[0]
+    """The as-of date the publication was computed for (no event at all: today)."""
+    return con.execute("select as_of_date from marts._publication").fetchone()[0] or date.today()
 
 
 def _latest_complete_month(con: duckdb.DuckDBPyConnection, as_of: date) -> date:
@@ -105,7 +106,7 @@ def _latest_complete_month(con: duckdb.DuckDBPyConnection, as_of: date) -> date:
     ).fetchone()
     if row[0] is None:  # not one complete month yet: show the one in progress
         row = con.execute("select max(month) from marts.kpi_company_monthly").fetchone()
-    return row[0]
+    return row[0] or as_of.replace(day=1)  # no month at all: an empty page, not a crash
 
 
 def _names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -21,6 +21,7 @@ from salesperf.contract import (
     BATCH_COMPLETE_MARKER,
     ENTITIES,
     FILE_SUFFIXES,
+    SAMPLE_MARKER,
     SQL_TYPES,
     Column,
     Entity,
@@ -29,6 +30,7 @@ from salesperf.csv_repair import RepairedCsv, UnreadableFile, repair_csv
 from salesperf.errors import UserError
 
 MANIFEST = "raw._load_manifest"
+BATCHES = "raw._batches"  # one row per batch: where it came from (the sample or extracts)
 QUARANTINE = "raw._quarantine"
 # An event may be dated up to this long after its batch was loaded before it counts as a
 # clock error: sources that write local time without an offset run up to 14 h ahead of UTC.
@@ -92,6 +94,10 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             batch_id varchar, entity varchar, source_file varchar, file_hash varchar,
             rows_received bigint, rows_loaded bigint, rows_quarantined bigint,
             status varchar, message varchar, loaded_at timestamp)"""
+    )
+    con.execute(
+        f"""create table if not exists {BATCHES} (
+            batch_id varchar, origin varchar, path varchar, loaded_at timestamp)"""
     )
     con.execute(
         f"""create table if not exists {QUARANTINE} (
@@ -458,8 +464,10 @@ def load_batch(
     batch_dir: Path,
     *,
     loaded_at: datetime | None = None,
+    origin: str | None = None,
 ) -> BatchResult:
-    """Load one batch folder all-or-nothing; files already loaded (same hash) are skipped."""
+    """Load one batch folder all-or-nothing; files already loaded (same hash) are skipped.
+    `origin`: 'sample' or 'extracts' (default: read from the folder's markers)."""
     loaded_at = loaded_at or datetime.now(UTC).replace(tzinfo=None)
     batch_id = batch_dir.name
     result = BatchResult(batch_id)
@@ -481,6 +489,10 @@ def load_batch(
                 for path in [*files, *others]:
                     fr = _load_one(con, path, batch_id, loaded_at, Path(scratch), refused)
                     result.files.append(fr)
+            con.execute(
+                f"insert into {BATCHES} values (?, ?, ?, ?)",
+                [batch_id, origin or origin_of([batch_dir]), str(batch_dir), loaded_at],
+            )
             con.execute("commit")
             return result
         except _Unreadable as exc:
@@ -550,6 +562,26 @@ def _load_one(
     return fr
 
 
+def origin_of(batches: list[Path]) -> str:
+    """'sample' for the generator's batches (and batches added beside them, say a dirty
+    one for a test), 'extracts' for a company's own."""
+    return "sample" if any((b / SAMPLE_MARKER).exists() for b in batches) else "extracts"
+
+
+def refuse_mixing(con: duckdb.DuckDBPyConnection, origin: str) -> None:
+    """The generated sample and a company's own extracts never share a warehouse: their
+    reps, deals and months would silently add up."""
+    ensure_raw_schema(con)
+    held = {r[0] for r in con.execute(f"select distinct origin from {BATCHES}").fetchall()}
+    if held and held != {origin}:
+        what = "the generated sample" if "sample" in held else "other extracts than the sample"
+        raise UserError(
+            f"the warehouse already holds {what}; loading these would mix two companies' "
+            "data: run `salesperf reset --yes` to start a new warehouse (the virtual "
+            "environment and your files stay), or set SALESPERF_WAREHOUSE to another file"
+        )
+
+
 def load_path(
     database: Path,
     path: Path,
@@ -562,9 +594,11 @@ def load_path(
     batches = find_batches(path)
     database.parent.mkdir(parents=True, exist_ok=True)
     results = []
+    origin = origin_of(batches)
     with duckdb.connect(str(database), config=config or {}) as con:
+        refuse_mixing(con, origin)
         for i, batch in enumerate(batches, 1):
-            res = load_batch(con, batch)
+            res = load_batch(con, batch, origin=origin)
             progress(
                 f"[{i}/{len(batches)}] batch {res.batch_id}: {res.loaded:,} rows loaded, "
                 f"{res.quarantined:,} quarantined" + _skipped_note(res.files)

@@ -88,11 +88,24 @@ def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") 
             for name in names:
                 con.execute(f"create table marts.{name} as select * from working.marts.{name}")
                 tables[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            # the date every mart was computed as of: readers need it even when no mart
+            # that carries it (the scorecard needs goals) has a row
+            has_period = con.execute(
+                "select count(*) from duckdb_tables() where database_name = 'working' "
+                "and schema_name = 'intermediate' and table_name = 'int_reporting_period'"
+            ).fetchall()[0][0]
+            as_of = (
+                con.execute(
+                    "select max(as_of_date) from working.intermediate.int_reporting_period"
+                ).fetchall()[0][0]
+                if has_period
+                else None
+            )
             con.execute(
                 """create table marts._publication as
                 select ? as version, ? as run_id, now()::timestamp as published_at,
-                       ? as source_warehouse""",
-                [version, run_id, str(settings.warehouse)],
+                       ? as source_warehouse, ?::date as as_of_date""",
+                [version, run_id, str(settings.warehouse), as_of],
             )
             con.execute("detach working")
             con.execute("checkpoint")

@@ -237,6 +237,9 @@ def _run_suites(
                         if not r.success and not detail:
                             # GX answers some errors (a missing column) with an empty result
                             detail = "could not be evaluated (no result)"
+                        offenders = (r.expectation_config.meta or {}).get("offenders")
+                        if not r.success and not raised and offenders:
+                            detail += _offenders(con, offenders, {**query_params, **suite_params})
                         result.outcomes.append(
                             Outcome(
                                 expectation=r.expectation_config.type,
@@ -252,6 +255,22 @@ def _run_suites(
     context.build_data_docs(resource_identifiers=rendered)
     index = docs_index(settings)
     return QualityReport(layer, results, index if index.exists() else None)
+
+
+def _offenders(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]) -> str:
+    """The rows an expectation's meta `offenders` query names (up to 5: key, batch, file),
+    so a failure says which records to fix, not only which rule broke."""
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    try:
+        cursor = con.execute(sql, used)
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchmany(5)
+    except duckdb.Error as exc:
+        return f" (the offending rows could not be listed: {str(exc).splitlines()[0]})"
+    listed = "; ".join(
+        ", ".join(f"{n} {v}" for n, v in zip(names, row, strict=True)) for row in rows
+    )
+    return f" — {listed}" if listed else ""
 
 
 def _detail(result: Mapping[str, Any]) -> str:
@@ -278,6 +297,7 @@ def validate_marts(settings: Settings, serving: Path | None = None) -> QualityRe
             "published_rows_min": int(previous * 0.5) if previous else 0,
             "published_rows_max": previous * 2 + 50 if previous else None,
             "months_in_period": months,
+            "plausible_factor": settings.plausible_factor,
         }
         return [(spec["name"], {}, params)]
 

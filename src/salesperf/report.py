@@ -101,6 +101,17 @@ def latest_complete_month(con: duckdb.DuckDBPyConnection) -> object:
     return row[0]
 
 
+def undelivered(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Entities no batch has delivered yet: the KPIs they feed are unknown, not zero."""
+    cursor = con.execute("select * from intermediate.int_crm__deliveries")
+    names = [d[0] for d in cursor.description]
+    flags = cursor.fetchall()
+    row = flags[0] if flags else (False,) * len(names)
+    return [
+        n.removeprefix("has_") for n, delivered in zip(names, row, strict=True) if not delivered
+    ]
+
+
 @contextmanager
 def _marts(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if not warehouse.exists():
@@ -134,6 +145,11 @@ def kpi_report(warehouse: Path, month: str | None = None, top: int = 3) -> str:
             f"Company KPIs for {str(chosen)[:7]}",
             table(["kpi", "value"], [[k, fmt(record[k], kind)] for k, kind in COMPANY_KPIS]),
         ]
+        if missing := undelivered(con):
+            parts.append(
+                f"not delivered: {', '.join(missing)} (what is computed from them is "
+                "unknown and shows as -)"
+            )
         for role, (mart, rep, metric, others) in TOP_REPS.items():
             shown = ", ".join("k." + o for o in others)
             rows = con.execute(

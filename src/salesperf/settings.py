@@ -29,6 +29,8 @@ class Settings:
     duckdb_temp_dir: Path  # where DuckDB spills beyond the memory limit
     dagster_home: Path  # runs, schedules and sensor cursors of the local Dagster instance
     engine: str = "duckdb"  # duckdb | spark: where dbt builds the models
+    # the plausibility gate: a won deal above this many times the 99th percentile blocks
+    plausible_factor: float = 100.0
     # Spark only: the raw layer as Parquet, the metastore, table files and scratch space
     spark_dir: Path = Path("warehouse/spark")
 
@@ -88,7 +90,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         .resolve(),
         dagster_home=Path(env.get("DAGSTER_HOME", project / ".dagster")).expanduser().resolve(),
         engine=engine,
+        plausible_factor=_positive_number(env, "SALESPERF_PLAUSIBLE_FACTOR", 100.0),
         spark_dir=Path(env.get("SALESPERF_SPARK_DIR", warehouse.parent / "spark"))
         .expanduser()
         .resolve(),
     )
+
+
+def _positive_number(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise UserError(f"{name}={text!r} must be a number above zero")
+    return value
