@@ -197,6 +197,11 @@ entities:
             "entities.teams[0].columns.team_name:",
         ),
         ("name: [unclosed\n", "not valid YAML"),
+        (
+            # an expression may read only the export's own files
+            BASE.format(column="{expr: \"(select max(column0) from read_csv('/etc/hostname'))\"}"),
+            "a mapping may read only the export's own files",
+        ),
     ],
 )
 def test_mapping_errors_are_clear(tmp_path, text, message):
@@ -216,3 +221,63 @@ def test_cli_mapping_check_and_unknown_mapping(tmp_path, capsys, monkeypatch):
     assert main(["mapping", "check", str(FIXTURES / "hubspot"), "--mapping", "pipedrive"]) == 2
     assert "mapping 'pipedrive' not found: use hubspot, salesforce" in capsys.readouterr().err
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_extras_and_aggregate_joins(tmp_path):
+    """A HubSpot-like owners file with no hire date: the hire date is the owner's first
+    engagement (an aggregate join), and the owner's `seat` custom field is carried into
+    raw.users._extra. Ann's engagements: 2024-03-05 and 2024-02-10 -> hired 2024-02-10;
+    Bo has none -> no hire date."""
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "owners.csv").write_text(
+        "id,name,seat,updated\n1,Ann,gold,2025-01-01\n2,Bo,silver,2025-01-01\n"
+    )
+    (export / "engagements.csv").write_text(
+        "owner,created\n1,2024-03-05T10:00:00\n1,2024-02-10T09:00:00\n"
+    )
+    mapping = write(
+        tmp_path,
+        """
+name: mine
+entities:
+  users:
+    from: owners.csv
+    extras: [seat]
+    joins:
+      - from: engagements.csv
+        as: first
+        aggregate: {group_by: owner, columns: {first_at: 'min(created)'}}
+        on: 'first.owner = src.id'
+    columns:
+      user_id: id
+      full_name: name
+      role: {const: AE}
+      hire_date: {expr: 'cast(cast(first.first_at as timestamp) as date)'}
+      updated_at: updated
+""",
+    )
+    out = tmp_path / "mapped"
+    from salesperf.mapping import apply
+
+    apply(read_mapping(mapping), export, out)
+    warehouse = tmp_path / "w.duckdb"
+    load_path(warehouse, out)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select user_id, hire_date::varchar, _extra->>'seat' from raw.users order by 1"
+        ).fetchall()
+    assert rows == [("1", "2024-02-10", "gold"), ("2", None, "silver")]
+
+
+def test_an_aggregate_join_needs_its_group_column(tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "teams.csv").write_text("id,name\n1,North\n")
+    text = BASE.format(column="name") + (
+        "    joins:\n      - from: teams.csv\n        as: t\n"
+        "        aggregate: {group_by: team, columns: {n: 'count(*)'}}\n"
+        "        on: 't.id = src.id'\n"
+    )
+    with pytest.raises(UserError, match=r"column 'team' is not in teams\.csv"):
+        check(read_mapping(write(tmp_path, text)), export)

@@ -41,6 +41,10 @@ class Join:
     files: str
     alias: str
     on: str
+    # an aggregate join: one row per `group_by` value of the joined files, with these
+    # columns computed over its rows (a rep's hire date = their first engagement)
+    group_by: str | None = None
+    aggregates: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class SourceBlock:
     filter: str | None = None
     joins: tuple[Join, ...] = ()
     distinct: bool = False
+    # source columns carried as they are into the contract file: the loader keeps them in
+    # `_extra` (custom fields a report may want)
+    extras: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
@@ -129,7 +136,7 @@ def _block(entity: Entity, index: int, raw: Any) -> SourceBlock:
     where = f"entities.{entity.name}[{index}]"
     if not isinstance(raw, dict) or "from" not in raw or "columns" not in raw:
         raise UserError(f"{where}: each source needs `from` (file name or glob) and `columns`")
-    unknown = set(raw) - {"from", "columns", "filter", "joins", "distinct"}
+    unknown = set(raw) - {"from", "columns", "filter", "joins", "distinct", "extras"}
     if unknown:
         raise UserError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     known = {c.name for c in entity.all_columns}
@@ -156,7 +163,32 @@ def _block(entity: Entity, index: int, raw: Any) -> SourceBlock:
             raise UserError(f"{where}.joins[{j}]: needs from, as and on")
         if join["as"] == SOURCE_ALIAS:
             raise UserError(f"{where}.joins[{j}]: `{SOURCE_ALIAS}` is the source row's name")
-        joins.append(Join(str(join["from"]), str(join["as"]), str(join["on"])))
+        aggregate = join.get("aggregate")
+        if aggregate is not None and (
+            not isinstance(aggregate, dict)
+            or not isinstance(aggregate.get("group_by"), str)
+            or not isinstance(aggregate.get("columns"), dict)
+            or not aggregate["columns"]
+        ):
+            raise UserError(
+                f"{where}.joins[{j}].aggregate: needs group_by (a column of {join['from']}) "
+                "and columns ({name: SQL aggregate, e.g. 'min(\"createdAt\")'})"
+            )
+        joins.append(
+            Join(
+                str(join["from"]),
+                str(join["as"]),
+                str(join["on"]),
+                aggregate["group_by"] if aggregate else None,
+                {str(k): str(v) for k, v in aggregate["columns"].items()} if aggregate else {},
+            )
+        )
+    extras = raw.get("extras") or []
+    if not isinstance(extras, list) or not all(isinstance(e, str) for e in extras):
+        raise UserError(f"{where}.extras: a list of source column names")
+    clash = sorted(set(extras) & known)
+    if clash:
+        raise UserError(f"{where}.extras: {', '.join(clash)} are contract columns; map them")
     return SourceBlock(
         entity.name,
         index,
@@ -165,6 +197,7 @@ def _block(entity: Entity, index: int, raw: Any) -> SourceBlock:
         raw.get("filter"),
         tuple(joins),
         bool(raw.get("distinct", False)),
+        tuple(extras),
     )
 
 
@@ -291,16 +324,40 @@ def _select_sql(
     for target, spec in block.columns.items():
         if spec.kind == "column":
             _check_column(block.where, target, str(spec.value), header, block.files)
+    for extra in block.extras:
+        _check_column(block.where, f"extras.{extra}", extra, header, block.files)
     joins = []
     for j, join in enumerate(block.joins):
         join_files = _files(export, join.files)
         if not join_files:
             raise UserError(f"{block.where}.joins[{j}]: {join.files} not found in {export}")
-        joins.append(f"left join {_reader(join_files)} as {_quote(join.alias)} on {join.on}")
+        joined = _reader(join_files)
+        if join.group_by:
+            _check_column(
+                f"{block.where}.joins[{j}]",
+                "aggregate.group_by",
+                join.group_by,
+                _header(con, join_files),
+                join.files,
+            )
+            computed = ", ".join(
+                f"{sql} as {_quote(name)}" for name, sql in join.aggregates.items()
+            )
+            key = _quote(join.group_by)
+            joined = f"(select {key}, {computed} from {joined} group by {key})"
+            try:
+                con.execute(f"select * from {joined} limit 0")
+            except duckdb.Error as exc:
+                raise UserError(f"{block.where}.joins[{j}].aggregate: {_first_line(exc)}") from exc
+        joins.append(f"left join {joined} as {_quote(join.alias)} on {join.on}")
     source = f"{_reader(files)} as {SOURCE_ALIAS} {' '.join(joins)}"
     outputs = [
         f"{_typed_sql(mapping, entity, target, _value_sql(spec))} as {_quote(target)}"
         for target, spec in block.columns.items()
+    ]
+    outputs += [
+        f"cast({SOURCE_ALIAS}.{_quote(extra)} as varchar) as {_quote(extra)}"
+        for extra in block.extras
     ]
     outputs.append(f"{_literal(mapping.name)} as source_system")
     where = f"where {block.filter}" if block.filter else ""
@@ -328,7 +385,22 @@ def _select_sql(
 
 
 def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0]
+    line = str(exc).strip().splitlines()[0]
+    if "disabled by configuration" in line:
+        return f"{line} (a mapping may read only the export's own files)"
+    return line
+
+
+def _sandboxed(export_root: Path, out: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that reads only the export and writes only the mapped batches:
+    a mapping is configuration, and an expression like read_csv('/etc/passwd') must not
+    reach other files."""
+    con = duckdb.connect()
+    folders = [str(p.resolve()) + "/" for p in (export_root, out)]
+    con.execute(f"set allowed_directories = [{', '.join(_literal(f) for f in folders)}]")
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+    return con
 
 
 # ------------------------------------------------------------------- applying it
@@ -357,7 +429,8 @@ def apply(
     exports = exports_under(export_root)
     reports: dict[str, EntityReport] = {}
     plans: list[tuple[Path, list[tuple[SourceBlock, str]]]] = []
-    with duckdb.connect() as con:
+    out.mkdir(parents=True, exist_ok=True)
+    with _sandboxed(export_root, out) as con:
         for export in exports:
             planned = []
             for block in mapping.blocks:
@@ -380,7 +453,9 @@ def apply(
                 by_entity.setdefault(item[0].entity, []).append(item)
             for entity_name, items in by_entity.items():
                 report = reports[entity_name]
-                columns = sorted({t for b, _ in items for t in b.columns} | {"source_system"})
+                columns = sorted(
+                    {t for b, _ in items for t in (*b.columns, *b.extras)} | {"source_system"}
+                )
                 parts = []
                 for block, select in items:
                     report.files.append(f"{export.name}/{block.files}")
@@ -390,7 +465,7 @@ def apply(
                     kept = con.execute(f"select count(*) from ({select})").fetchone()[0]
                     report.source_rows += read
                     report.filtered_out += read - kept
-                    present = set(block.columns) | {"source_system"}
+                    present = set(block.columns) | set(block.extras) | {"source_system"}
                     parts.append(
                         "select "
                         + ", ".join(
