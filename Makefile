@@ -14,7 +14,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 SPARK_VENV := .venv-spark
 ENGINE := $(or $(SALESPERF_ENGINE),duckdb)
 
-.PHONY: install spark-install run test lint format ui docs bench bench-engines chromium clean
+.PHONY: install spark-install run test test-fast test-dbt lint format ui docs bench bench-engines chromium clean
 MANIFEST := target/manifest.json
 DBT_FILES := $(shell find models macros seeds dbt_tests snapshots -type f 2>/dev/null) dbt_project.yml profiles.yml
 
@@ -51,8 +51,18 @@ run: install $(MANIFEST)
 	$(BIN)/salesperf run $(if $(EXTRACTS),--extracts $(EXTRACTS)) $(if $(MAPPING),--mapping $(MAPPING))
 endif
 
-## test: lint, then the whole pytest suite (unit, loader, dbt unit tests, end to end,
-## and the DuckDB/Spark parity test, which runs in .venv-spark)
+## test-fast: the unit tier, under a minute: no dbt build, no Spark, no browser;
+## run it while you work
+test-fast: install $(MANIFEST)
+	$(BIN)/pytest -m "not dbt and not e2e"
+
+## test-dbt: dbt parse, the dbt unit tests and the tests that build a tiny fixture;
+## run it when you change models, macros or seeds
+test-dbt: install $(MANIFEST)
+	$(BIN)/pytest -m "dbt and not e2e"
+
+## test: lint, then the whole pytest suite (the two tiers above, end to end runs, the UI,
+## the browser and the DuckDB/Spark parity test, which runs in .venv-spark); what CI runs
 test: install spark-install $(MANIFEST) lint chromium
 	$(BIN)/pytest
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from salesperf.load import complete_batches
+from salesperf.load import complete_batches, loaded_batches
 from salesperf.settings import load_settings
 
 JOB_NAME = "salesperf_pipeline"
@@ -34,11 +34,21 @@ def run_config(extracts: Path | None = None, as_of_date: str = "") -> dict:
     ),
 )
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    landing = load_settings().landing
+    settings = load_settings()
+    landing = settings.landing
     seen = set(json.loads(context.cursor)) if context.cursor else set()
     if not landing.exists():
         return dg.SensorResult(skip_reason=f"landing folder {landing} does not exist yet")
-    new = [b for b in complete_batches(landing) if str(b.relative_to(landing)) not in seen]
+    # the load manifest is the one truth: a batch `salesperf run` already loaded is not
+    # asked for again when the UI starts after it
+    loaded = loaded_batches(settings.warehouse)
+    if loaded is None:
+        return dg.SensorResult(skip_reason="the warehouse is busy (a run is writing it)")
+    new = [
+        b
+        for b in complete_batches(landing)
+        if str(b.relative_to(landing)) not in seen and str(b.resolve()) not in loaded
+    ]
     requests = [
         dg.RunRequest(
             run_key=str(batch.relative_to(landing)),

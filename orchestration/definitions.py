@@ -14,6 +14,7 @@ from orchestration.automation import (
     landing_sensor,
     record_run_failures,
 )
+from orchestration.progress import progress_logger
 from orchestration.resources import dbt_resource
 
 pipeline_job = dg.define_asset_job(
@@ -33,6 +34,8 @@ defs = dg.Definitions(
     schedules=[daily_schedule],
     sensors=[landing_sensor, record_run_failures],
     resources={"dbt": dbt_resource()},
+    # the UI and the daemon log to the console; `salesperf run` prints one line a step
+    loggers={"console": dg.colored_console_logger, "progress": progress_logger},
     # one step at a time, in the run's process: the warehouse has a single writer
     executor=dg.in_process_executor,
 )

@@ -8,22 +8,39 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt import DagsterDbtProjectPreparer, DbtCliResource, DbtProject
 
 from salesperf.settings import PROJECT_DIR, Settings
 
 # Every asset that writes the warehouse file is in this pool (DuckDB: one writer per file).
 WAREHOUSE_POOL = "duckdb_warehouse"
 
+# the dbt of this environment, whether or not the virtual environment is on PATH
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+
+class _ThisEnvironmentsDbt(DagsterDbtProjectPreparer):
+    """`dagster dev` re-parses the project on start; dagster-dbt's own preparer looks for
+    `dbt` on PATH, which a plain shell (`make ui`) does not have: the code location then
+    failed to load and the asset graph was empty."""
+
+    def prepare(self, project: DbtProject) -> None:
+        DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
+            ["parse", "--quiet"], target_path=project.target_path
+        ).wait()
+
+
 # The manifest is prepared ahead (make, CI); `dagster dev` re-parses on start.
 DBT_PROJECT = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
-DBT_PROJECT.prepare_if_dev()
+_ThisEnvironmentsDbt().prepare_if_dev(DBT_PROJECT)
 
 
 def dbt_resource() -> DbtCliResource:
-    # the dbt of this environment, whether or not the venv is on PATH
+    # no ANSI colour codes: dbt's lines end in log files and Dagster's compute logs
     return DbtCliResource(
-        project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).with_name("dbt"))
+        project_dir=DBT_PROJECT,
+        dbt_executable=DBT_EXECUTABLE,
+        global_config_flags=["--no-use-colors"],
     )
 
 

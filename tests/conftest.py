@@ -34,6 +34,18 @@ PERFORMANCE_MARTS = (
 ALL_KPI_MARTS = KPI_MARTS + PERFORMANCE_MARTS
 
 
+# Fixtures that build a warehouse with dbt: a test using one is in the `dbt` tier.
+DBT_FIXTURES = {"hand_built", "published", "salesforce", "hubspot"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Three speeds (make test-fast, make test-dbt, make test): a test that needs a dbt
+    build is marked `dbt` by the fixtures it asks for, so nobody has to remember to."""
+    for item in items:
+        if DBT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.dbt)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return load_settings(

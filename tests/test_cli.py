@@ -25,7 +25,7 @@ def run(*args: str, tmp_path: Path, **extra_env: str) -> subprocess.CompletedPro
     ("args", "message"),
     [
         (("load", "/no/such/folder"), "error: extracts path not found: /no/such/folder"),
-        (("kpis",), "error: warehouse"),
+        (("kpis",), "error: nothing published yet"),
         (("kpis", "--leaderboard", "calls"), "error: --leaderboard needs --role SDR, AE or AM"),
         (("kpis", "--period", "2025-03"), "error: --role and --period go with --leaderboard"),
         (("kpis", "--scorecard", "U1", "--leaderboard", "calls"), "not allowed with argument"),

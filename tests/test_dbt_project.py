@@ -10,6 +10,9 @@ from conftest import ALL_KPI_MARTS
 from salesperf.build import manifest_path, run_dbt
 from salesperf.settings import Settings
 
+# parses the project and runs dbt (make test-dbt)
+pytestmark = pytest.mark.dbt
+
 
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory) -> dict:

@@ -32,12 +32,12 @@ def env_for(root: Path) -> dict[str, str]:
     }
 
 
-def salesperf_run(root: Path, landing: Path) -> subprocess.Popen:
+def salesperf_run(root: Path, landing: Path, *flags: str) -> subprocess.Popen:
     """Start `salesperf run`; its output goes to files (a full pipe would stall it)."""
     root.mkdir(parents=True, exist_ok=True)
     log = (root / f"run-{time.monotonic_ns()}.log").open("w+")
     process = subprocess.Popen(
-        [SALESPERF, "run", "--extracts", str(landing)],
+        [SALESPERF, "run", "--extracts", str(landing), *flags],
         env=env_for(root),
         stdout=subprocess.DEVNULL,
         stderr=log,
@@ -141,13 +141,25 @@ def test_sigkill_during_publish_never_leaves_a_broken_serving_file(landing, tmp_
 
 @pytest.mark.e2e
 def test_two_runs_at_once_do_not_corrupt_anything(landing, tmp_path):
-    runs = [salesperf_run(tmp_path, landing) for _ in range(2)]
-    outcomes = [(r.wait(timeout=900), stderr_of(r)) for r in runs]
-    codes = [code for code, _ in outcomes]
-    assert 0 in codes, outcomes[0][1][-2000:]
-    for code, err in outcomes:
-        assert code in (0, 1)
-        if code:  # the one that lost the warehouse lock says so in one line
-            assert "error:" in err and "Traceback" not in err.split("error:")[-1]
+    """One run per warehouse, decided up front: while the first holds it, a second
+    refuses at once with one line naming the holder (exit 1: not a user error), and a
+    third with --wait runs after the first. The first succeeds and exits 0."""
+    first = salesperf_run(tmp_path, landing)
+    lock = tmp_path / "warehouse" / "w.duckdb.lock"
+    deadline = time.monotonic() + 120
+    while not (lock.exists() and lock.read_text().strip()):
+        assert first.poll() is None, stderr_of(first)[-2000:]
+        assert time.monotonic() < deadline, "the first run never took the warehouse"
+        time.sleep(0.2)
+    second = salesperf_run(tmp_path, landing)
+    assert second.wait(timeout=120) == 1
+    refusal = stderr_of(second).strip().splitlines()
+    assert len(refusal) == 1, refusal
+    assert refusal[0].startswith("error: another run is using")
+    assert f"pid {first.pid} (salesperf run" in refusal[0]
+    waiting = salesperf_run(tmp_path, landing, "--wait")
+    assert first.wait(timeout=900) == 0, stderr_of(first)[-2000:]
+    assert waiting.wait(timeout=900) == 0, stderr_of(waiting)[-2000:]
+    assert not lock.read_text().strip()  # released: nobody holds it now
     with duckdb.connect(str(serving(tmp_path)), read_only=True) as con:
         assert con.execute("select count(*) from marts.kpi_company_monthly").fetchone() == (2,)

@@ -125,6 +125,7 @@ def test_hubspot_export_gives_kpis_and_null_for_what_it_lacks(hubspot):
     assert one(hubspot, "select count(*) as n from marts.kpi_scorecard") == {"n": 0}
 
 
+@pytest.mark.dbt
 def test_two_crms_feed_one_warehouse_with_distinct_ids(tmp_path):
     warehouse = warehouse_from(tmp_path, ["salesforce", "hubspot"], ["salesforce", "hubspot"])
     company = one(warehouse, f"select * from marts.kpi_company_monthly where month = '{JAN}'")

@@ -37,6 +37,7 @@ def env(tmp_path, monkeypatch):
     return load_settings()
 
 
+@pytest.mark.dbt  # seconds: Dagster and the dbt manifest load in subprocesses
 def test_definitions_load_in_process_and_with_the_dagster_cli():
     from orchestration.definitions import defs
 
@@ -187,6 +188,39 @@ def test_sensor_requests_new_complete_batches_only(env):
         assert [r.run_key for r in third.run_requests] == ["crm/20250102T000000_b"]
 
 
+def test_sensor_skips_batches_the_warehouse_already_loaded(env):
+    """The CLI loaded batch a; opening the UI afterwards must not queue a run for it."""
+    from orchestration.automation import landing_sensor
+    from salesperf.load import load_path
+
+    users = "user_id,full_name,role,updated_at\nU1,Ann,SDR,2025-01-01\n"
+    write_batch(env.landing / "crm" / "20250101T000000_a", {"users": users})
+    load_path(env.warehouse, env.landing / "crm" / "20250101T000000_a")
+    write_batch(env.landing / "crm" / "20250102T000000_b", {"users": users})
+    with dg.instance_for_test() as instance:
+        result = landing_sensor(dg.build_sensor_context(instance=instance))
+        assert [r.run_key for r in result.run_requests] == ["crm/20250102T000000_b"]
+        # while another process writes the warehouse, the sensor waits instead of guessing
+        holder = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                f"import duckdb,sys; c=duckdb.connect({str(env.warehouse)!r}); "
+                "print('held', flush=True); sys.stdin.read()",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            busy = landing_sensor(dg.build_sensor_context(instance=instance))
+        finally:
+            holder.communicate("", timeout=30)
+        assert not busy.run_requests
+        assert "busy" in busy.skip_reason.skip_message
+
+
 def test_daily_schedule_requests_a_run():
     from orchestration.automation import daily_schedule
 
@@ -204,49 +238,78 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _graphql(port: int, query: str) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)["data"]
+
+
+LOCATIONS = """{ workspaceOrError { ... on Workspace { locationEntries {
+    name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+ASSETS = """{ assetNodes { assetKey { path }
+    assetChecksOrError { ... on AssetChecks { checks { name } } } } shouldShowNux }"""
+
+
 @pytest.mark.e2e
-def test_webserver_serves_the_asset_graph(tmp_path):
+def test_salesperf_ui_from_a_plain_shell_loads_the_whole_graph(tmp_path):
+    """`make ui` as a user runs it: a shell whose PATH has no virtual environment. The code
+    location must load with the project's own dbt (it failed with "The dbt executable
+    'dbt' was not found on PATH"), and the graph holds the raw, dbt, check and publish
+    assets. The process group is stopped whatever it spawned."""
     port = _free_port()
-    env = os.environ | {"DAGSTER_HOME": str(tmp_path)}
-    # a new session, so the whole process group can be stopped whatever it spawned
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env |= {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "DAGSTER_HOME": str(tmp_path / "home"),
+        "SALESPERF_WAREHOUSE": str(tmp_path / "w.duckdb"),
+        "SALESPERF_LANDING": str(tmp_path / "landing"),
+    }
+    log = (tmp_path / "ui.log").open("w")
     server = subprocess.Popen(
-        [
-            str(BIN / "dagster-webserver"),
-            *("-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)),
-        ],
+        [str(BIN / "salesperf"), "ui", "--port", str(port)],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # a new session: the whole group can be stopped
     )
     try:
-        query = json.dumps({"query": "{ assetNodes { assetKey { path } } }"}).encode()
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while True:
             try:
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/graphql",
-                    data=query,
-                    headers={"Content-Type": "application/json"},
-                )
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    payload = json.load(response)
-                nodes = payload.get("data", {}).get("assetNodes")
-                if nodes:
+                entries = _graphql(port, LOCATIONS)["workspaceOrError"]["locationEntries"]
+                if entries and all(e["loadStatus"] == "LOADED" for e in entries):
                     break
-            except OSError:
+            except (OSError, KeyError, TypeError):
                 pass  # not listening yet: poll again until the deadline
-            assert server.poll() is None, "the webserver exited"
-            assert time.monotonic() < deadline, "the webserver did not answer in 120 s"
+            assert server.poll() is None, (tmp_path / "ui.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "the UI did not load its code location in 180 s"
             time.sleep(1)
-        paths = {"/".join(n["assetKey"]["path"]) for n in nodes}
-        assert {f"marts/{m}" for m in ALL_KPI_MARTS} <= paths
-        assert "raw/activities" in paths
+        loaded = entries[0]["locationOrLoadError"]
+        assert loaded["__typename"] == "RepositoryLocation", loaded.get("message")
+        data = _graphql(port, ASSETS)
+        paths = {"/".join(n["assetKey"]["path"]) for n in data["assetNodes"]}
+        assert "raw/activities" in paths  # the loader
+        assert {f"marts/{m}" for m in ALL_KPI_MARTS} <= paths  # dbt
+        assert {"serving/salesperf", "serving/dashboard"} <= paths  # publish
+        checks = {
+            c["name"]
+            for n in data["assetNodes"]
+            for c in (n["assetChecksOrError"] or {}).get("checks", [])
+        }
+        assert "gx_kpi_company_monthly" in checks and "gx_raw_suite" in checks
+        assert any(c.startswith("not_null") for c in checks)  # dbt tests as checks
+        assert data["shouldShowNux"] is False  # no pop-up over the first page
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
+        log.close()
 
 
+@pytest.mark.dbt  # seconds: Dagster and the dbt manifest load in subprocesses
 def test_processes_opening_a_new_dagster_home_at_once_all_succeed(tmp_path):
     # without the lock in open_instance, two of four such processes typically fail while
     # creating the instance's SQLite schema (seen: "table secondary_indexes already exists")

@@ -22,6 +22,7 @@ from salesperf.dashboard import write_dashboard
 from salesperf.errors import UserError
 from salesperf.generate import GeneratorConfig, generate
 from salesperf.load import load_path
+from salesperf.metrics import query
 from salesperf.notices import data_notices
 from salesperf.publish import export_parquet, serving_path
 from salesperf.report import kpi_report, leaderboard_report, scorecard_report
@@ -110,18 +111,20 @@ def test_any_subset_runs_end_to_end_and_says_what_is_unknown(
     pages = write_dashboard(settings, tmp_path / "dashboard")
     assert "Sales performance" in pages.index.read_text()
     assert "Leaderboard" in pages.tv.read_text()
-    report = kpi_report(settings.warehouse)
+    report = kpi_report(serving_path(settings))
     assert report.startswith("Company KPIs for 2025-0")
-    assert leaderboard_report(settings.warehouse, "bookings_amount", "AE")
-    assert "Scorecard for" in scorecard_report(settings.warehouse, "U000001")
+    assert leaderboard_report(serving_path(settings), "bookings_amount", "AE")
+    assert "Scorecard for" in scorecard_report(serving_path(settings), "U000001")
     data_notices(settings.warehouse)  # says what it finds, never raises
 
     missing = ALL - entities
     if missing:
-        # the report names what was not delivered
+        # the report and the dashboard name what was not delivered
         assert "not delivered: " in report
         for entity in missing:
             assert entity in report.split("not delivered: ", 1)[1]
+        subtitle = pages.index.read_text().split("not delivered: ", 1)[1].split("(", 1)[0]
+        assert set(subtitle.strip().split(", ")) == missing
     # KPIs from an undelivered entity are unknown: NULL in every month, never 0
     unknown = {
         "costs": "sales_and_marketing_cost",
@@ -134,6 +137,13 @@ def test_any_subset_runs_end_to_end_and_says_what_is_unknown(
             assert values and all(v is None for v in values), (entity, values)
     # revenue needs only opportunities: known in every shape here
     assert any(v for v in company(settings, "revenue"))
+    if entities == SHAPES["users and opportunities"]:
+        # the semantic layer answers too: revenue per month, calls unknown
+        rows = query(settings, ["revenue", "calls_per_rep"])
+        assert rows and all(r["calls_per_rep"] in ("", "None") for r in rows)
+        assert sorted(float(r["revenue"]) for r in rows) == sorted(
+            float(v) for v in company(settings, "revenue") if v is not None
+        )
 
     # the CLI's own readers, as a user calls them
     assert main(["kpis"]) == 0

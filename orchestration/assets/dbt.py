@@ -1,7 +1,9 @@
 """The dbt project as Dagster assets: `dbt build`, so dbt tests become asset checks."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, redirect_stdout
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -41,6 +43,9 @@ class SalesperfTranslator(DagsterDbtTranslator):
 class BuildConfig(dg.Config):
     as_of_date: str = ""  # YYYY-MM-DD; empty: the setting, else the data's last event date
     full_refresh: bool = False
+    # a file for dbt's node-by-node output (`salesperf run`); empty: stdout, which the
+    # Dagster UI keeps as the step's compute log
+    dbt_log: str = ""
 
 
 @dbt_assets(
@@ -57,7 +62,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: B
     args += DATA_RUN  # unit tests run in make test, not on each refresh
     if config.full_refresh:
         args.append("--full-refresh")
-    with temporary_environment(settings.dbt_env):
+    with temporary_environment(settings.dbt_env), _output_to(config.dbt_log):
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         yield from invocation.stream()
     if invocation.is_successful():
@@ -72,6 +77,16 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: B
         metadata={"failed_nodes": [node for node, _ in failures]},
         allow_retries=False,
     )
+
+
+@contextmanager
+def _output_to(path: str) -> Iterator[None]:
+    if not path:
+        yield
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as log, redirect_stdout(log):
+        yield
 
 
 def _failures(invocation, settings: Settings) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from salesperf.contract import ENTITIES
 from salesperf.errors import UserError
 from salesperf.load import load_path
 from salesperf.quality import validate_raw_batches
+from salesperf.run_lock import WarehouseBusy, hold_until_exit
 from salesperf.settings import load_settings
 
 RAW_TABLES = (*ENTITIES, "_load_manifest", "_quarantine")
@@ -51,6 +52,13 @@ def raw_key(table: str) -> dg.AssetKey:
 def raw_extracts(context: dg.AssetExecutionContext, config: LoadConfig):
     settings = load_settings()
     path = Path(config.extracts) if config.extracts else settings.landing
+    try:
+        hold_until_exit(settings)  # one run per warehouse (a no-op under `salesperf run`)
+    except WarehouseBusy as exc:
+        context.log.info(str(exc))
+        raise dg.RetryRequested(
+            max_retries=10, seconds_to_wait=min(60, 2 ** (context.retry_number + 2))
+        ) from exc
     try:
         results = load_path(
             settings.warehouse,

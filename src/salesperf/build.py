@@ -160,7 +160,7 @@ def generate_docs(settings: Settings) -> Path:
     warehouse's catalog) into warehouse/docs; static_index.html opens from disk."""
     out = docs_dir(settings)
     out.mkdir(parents=True, exist_ok=True)
-    flags = ["--static", "--target-path", str(out)]
+    flags = ["--static", "--target-path", str(out), "--quiet", "--no-use-colors"]
     parsed = manifest_path(settings)
     if parsed.exists():
         # the project is already parsed: reuse it and skip compiling every node (12 s -> 5 s)

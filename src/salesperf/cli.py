@@ -44,10 +44,13 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> None:
+    from salesperf.run_lock import exclusive_run
+
     path = Path(args.path)
     if args.mapping:
         path = map_exports([path], args.mapping, settings)
-    load(path, settings)
+    with exclusive_run(settings, wait=args.wait):
+        load(path, settings)
 
 
 def map_exports(exports: Sequence[Path], mappings: Sequence[str], settings: Settings) -> Path:
@@ -103,6 +106,13 @@ def load(path: Path, settings: Settings) -> None:
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> None:
+    from salesperf.run_lock import exclusive_run
+
+    with exclusive_run(settings, wait=args.wait):
+        _build(args, settings)
+
+
+def _build(args: argparse.Namespace, settings: Settings) -> None:
     from salesperf.build import build
 
     started = time.perf_counter()
@@ -126,23 +136,33 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_kpis(args: argparse.Namespace, settings: Settings) -> None:
+    from salesperf.publish import serving_path
     from salesperf.report import kpi_report, leaderboard_report, scorecard_report
 
+    published = serving_path(settings)
     if args.scorecard:
-        print(scorecard_report(settings.warehouse, args.scorecard))
+        print(scorecard_report(published, args.scorecard))
     elif args.leaderboard:
         if not args.role:
             raise UserError("--leaderboard needs --role SDR, AE or AM")
         top = args.top or 10
-        print(leaderboard_report(settings.warehouse, args.leaderboard, args.role, args.period, top))
+        print(leaderboard_report(published, args.leaderboard, args.role, args.period, top))
     else:
         if args.role or args.period:
             raise UserError("--role and --period go with --leaderboard")
-        print(kpi_report(settings.warehouse, month=args.month, top=args.top or 3))
+        print(kpi_report(published, month=args.month, top=args.top or 3))
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
-    """Everything, as one Dagster run in this process: (generate,) load, build, report."""
+    """Everything, as one Dagster run in this process: (generate,) load, build, report.
+    The warehouse is held for the whole run, decided before anything is touched."""
+    from salesperf.run_lock import exclusive_run
+
+    with exclusive_run(settings, wait=args.wait):
+        _run(args, settings)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> None:
     from salesperf.generate import GeneratorConfig, generate
     from salesperf.load import find_batches
     from salesperf.report import kpi_report
@@ -171,10 +191,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
         return
     from orchestration.runner import run_pipeline
 
-    say("running the pipeline job in-process (load extracts, then dbt build)")
+    say("running the pipeline in-process: one line per step as it finishes")
     result = run_pipeline(
         settings, extracts, as_of_date=args.as_of or "", full_refresh=args.full_refresh
     )
+    from orchestration.runner import dbt_log_path
     from salesperf.build import docs_dir
     from salesperf.dashboard import dashboard_dir
     from salesperf.notices import data_notices
@@ -183,10 +204,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
 
     for notice in data_notices(settings.warehouse):
         say(f"warning: {notice}")
-    print(kpi_report(settings.warehouse))
+    print(kpi_report(serving_path(settings)))
     say(
         f"done in {time.perf_counter() - started:.1f}s (Dagster run {result.run_id})\n"
         f"  working warehouse: {settings.warehouse}\n"
+        f"  dbt's log of this run: {dbt_log_path(settings)}\n"
         f"  published (BI, read-only): {serving_path(settings)} "
         f"version {current_version(settings)}\n"
         f"  marts as Parquet: {parquet_dir(settings)}\n"
@@ -349,6 +371,7 @@ def parser() -> argparse.ArgumentParser:
     ld = sub.add_parser("load", help="load extract batches into the raw layer")
     ld.add_argument("path", help="a batch folder, or a folder of batch folders")
     ld.add_argument("--mapping", action="append", help="salesforce, hubspot or FILE.yml")
+    ld.add_argument("--wait", action="store_true", help="wait for a run holding the warehouse")
     ld.set_defaults(func=cmd_load)
 
     b = sub.add_parser("build", help="dbt build: staging, facts, KPI marts and their tests")
@@ -358,6 +381,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--unit-tests", action="store_true", help="also run dbt's unit tests (make test does)"
     )
+    b.add_argument("--wait", action="store_true", help="wait for a run holding the warehouse")
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser("run", help="everything: (generate,) load, build, print the KPIs")
@@ -375,6 +399,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int, default=7, help="seed of the default sample")
     r.add_argument("--full-refresh", action="store_true")
     r.add_argument("--as-of", help="compute the marts as of this date (YYYY-MM-DD)")
+    r.add_argument("--wait", action="store_true", help="wait for a run holding the warehouse")
     r.set_defaults(func=cmd_run)
 
     mp = sub.add_parser("mapping", help="CRM export mappings")
@@ -441,12 +466,16 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from salesperf.build import BuildFailed
+    from salesperf.run_lock import WarehouseBusy
 
     try:
         args.func(args, load_settings())
     except UserError as exc:
         say(f"error: {exc}")
         return 2
+    except WarehouseBusy as exc:
+        say(f"error: {exc}")
+        return 1
     except BuildFailed as exc:
         message = str(exc)
         if "no space left on device" in message.lower() and "No space left" not in message[:200]:

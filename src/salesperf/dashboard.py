@@ -493,7 +493,9 @@ def write_dashboard(settings: Settings, out: Path | None = None) -> Dashboard:
     (staging / "assets").mkdir(parents=True)
     (staging / "assets" / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
     with connect_read_only(serving) as con:
-        version = con.execute("select version from marts._publication").fetchone()[0]
+        version, not_delivered = con.execute(
+            "select version, entities_not_delivered from marts._publication"
+        ).fetchone()
         as_of = _as_of(con)
         month = _latest_complete_month(con, as_of)
         names = _names(con)
@@ -512,12 +514,10 @@ def write_dashboard(settings: Settings, out: Path | None = None) -> Dashboard:
         f'<section id="section-{i}"><h2>{html.escape(title)}</h2>{content}</section>'
         for i, (title, content) in enumerate(sections)
     )
-    index = _page(
-        "Sales performance",
-        f"as of {as_of} · latest complete month {month:%B %Y} · published version {version}",
-        body,
-        style=STYLE,
-    )
+    subtitle = f"as of {as_of} · latest complete month {month:%B %Y} · published version {version}"
+    if not_delivered:
+        subtitle += f" · not delivered: {not_delivered} (what they feed is unknown: -)"
+    index = _page("Sales performance", subtitle, body, style=STYLE)
     (staging / "index.html").write_text(index, encoding="utf-8")
     (staging / "tv.html").write_text(tv, encoding="utf-8")
     replace_folder(staging, out)  # a browser never sees half an old, half a new page

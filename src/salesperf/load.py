@@ -562,6 +562,31 @@ def _load_one(
     return fr
 
 
+def loaded_batches(database: Path) -> set[str] | None:
+    """The batch folders (resolved paths) the warehouse has loaded, from its own records;
+    None when the file is busy (a run is writing it: ask again later)."""
+    if not database.exists():
+        return set()
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except (duckdb.IOException, duckdb.ConnectionException):
+        return None  # another process (or this one) holds it for writing
+    with con:
+        tables = {
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'raw'"
+            ).fetchall()
+        }
+        paths: set[str] = set()
+        if "_batches" in tables:
+            paths |= {r[0] for r in con.execute(f"select path from {BATCHES}").fetchall()}
+        if "_load_manifest" in tables:  # warehouses loaded before raw._batches existed
+            files = con.execute(f"select distinct source_file from {MANIFEST}").fetchall()
+            paths |= {str(Path(r[0]).parent) for r in files}
+    return {str(Path(p).resolve()) for p in paths}
+
+
 def origin_of(batches: list[Path]) -> str:
     """'sample' for the generator's batches (and batches added beside them, say a dirty
     one for a test), 'extracts' for a company's own."""

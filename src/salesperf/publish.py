@@ -90,22 +90,13 @@ def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") 
                 tables[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
             # the date every mart was computed as of: readers need it even when no mart
             # that carries it (the scorecard needs goals) has a row
-            has_period = con.execute(
-                "select count(*) from duckdb_tables() where database_name = 'working' "
-                "and schema_name = 'intermediate' and table_name = 'int_reporting_period'"
-            ).fetchall()[0][0]
-            as_of = (
-                con.execute(
-                    "select max(as_of_date) from working.intermediate.int_reporting_period"
-                ).fetchall()[0][0]
-                if has_period
-                else None
-            )
+            as_of, not_delivered = _as_of_and_undelivered(con)
             con.execute(
                 """create table marts._publication as
                 select ? as version, ? as run_id, now()::timestamp as published_at,
-                       ? as source_warehouse, ?::date as as_of_date""",
-                [version, run_id, str(settings.warehouse), as_of],
+                       ? as source_warehouse, ?::date as as_of_date,
+                       ? as entities_not_delivered""",
+                [version, run_id, str(settings.warehouse), as_of, not_delivered],
             )
             con.execute("detach working")
             con.execute("checkpoint")
@@ -117,6 +108,31 @@ def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") 
     for old in sorted(versions.glob("*.duckdb"))[:-keep]:
         old.unlink()
     return Publication(serving_path(settings), version, tables)
+
+
+def _as_of_and_undelivered(con: duckdb.DuckDBPyConnection) -> tuple[object, str | None]:
+    """The as-of date the marts were computed for and the entities never delivered (comma
+    separated), from the working warehouse attached as `working`: readers need both even
+    when no mart row carries them (no goals, no scorecard rows)."""
+    present = {
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'working' "
+            "and schema_name = 'intermediate'"
+        ).fetchall()
+    }
+    as_of = None
+    if "int_reporting_period" in present:
+        as_of = con.execute(
+            "select max(as_of_date) from working.intermediate.int_reporting_period"
+        ).fetchall()[0][0]
+    if "int_crm__deliveries" not in present:
+        return as_of, None
+    cursor = con.execute("select * from working.intermediate.int_crm__deliveries")
+    names = [d[0] for d in cursor.description]
+    row = cursor.fetchall()[0]
+    missing = [n.removeprefix("has_") for n, ok in zip(names, row, strict=True) if not ok]
+    return as_of, ", ".join(missing)
 
 
 def replace_folder(staging: Path, target: Path) -> None:

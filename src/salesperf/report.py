@@ -1,5 +1,7 @@
 """`salesperf kpis`: the latest complete month's company KPIs and the top reps per role,
-a leaderboard, or a rep's scorecard, read from the warehouse's marts."""
+a leaderboard, or a rep's scorecard, read from the published (audited) marts: after a
+failed gate they show the last good numbers, and a run writing the warehouse never
+blocks them."""
 
 from __future__ import annotations
 
@@ -90,20 +92,44 @@ def _kind(column: str) -> str:
     return "int" if column.endswith(("sent", "won")) else "num"
 
 
+def _has_publication(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'marts' "
+            "and table_name = '_publication'"
+        ).fetchone()[0]
+    )
+
+
+def as_of_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The date the marts were computed as of: recorded by the publication (a Spark export
+    copy keeps the reporting period model instead)."""
+    if _has_publication(con):
+        return con.execute("select as_of_date from marts._publication").fetchone()[0]
+    return con.execute("select as_of_date from intermediate.int_reporting_period").fetchone()[0]
+
+
 def latest_complete_month(con: duckdb.DuckDBPyConnection) -> object:
+    as_of = as_of_date(con)
     row = con.execute(
-        """select max(m.month_start) from intermediate.int_months as m
-        cross join intermediate.int_reporting_period as p
-        where m.month_end <= p.as_of_date"""
+        """select max(month) from marts.kpi_company_monthly
+        where last_day(month) <= cast(? as date)""",
+        [as_of],
     ).fetchone()
-    if row is None or row[0] is None:
-        row = con.execute("select max(month_start) from intermediate.int_months").fetchone()
+    if row is None or row[0] is None:  # not one complete month yet: the one in progress
+        row = con.execute("select max(month) from marts.kpi_company_monthly").fetchone()
     return row[0]
 
 
 def undelivered(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Entities no batch has delivered yet: the KPIs they feed are unknown, not zero."""
-    cursor = con.execute("select * from intermediate.int_crm__deliveries")
+    if _has_publication(con):
+        listed = con.execute("select entities_not_delivered from marts._publication").fetchone()
+        return [e for e in (listed[0] or "").split(", ") if e]
+    try:
+        cursor = con.execute("select * from intermediate.int_crm__deliveries")
+    except duckdb.CatalogException:
+        return []  # a copy without the model: nothing known to say
     names = [d[0] for d in cursor.description]
     flags = cursor.fetchall()
     row = flags[0] if flags else (False,) * len(names)
@@ -113,13 +139,14 @@ def undelivered(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 @contextmanager
-def _marts(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    if not warehouse.exists():
-        raise UserError(f"warehouse {warehouse} not found: run `salesperf run` first")
+def _marts(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The published, audited marts (never the working warehouse a run may be writing)."""
+    if not published.exists():
+        raise UserError(f"nothing published yet at {published}: run `salesperf run` first")
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.IOException as exc:
-        raise UserError(f"cannot open {warehouse} read-only: {exc}") from exc
+        con = duckdb.connect(str(published), read_only=True)
+    except duckdb.Error as exc:
+        raise UserError(f"cannot open {published} read-only: {exc}") from exc
     with con:
         try:
             yield con
@@ -218,9 +245,8 @@ def leaderboard_report(
             grain, start = parse_period(period)
         else:
             grain = "month"
-            start = con.execute(
-                "select as_of_month from intermediate.int_reporting_period"
-            ).fetchone()[0]
+            as_of = as_of_date(con)
+            start = as_of.replace(day=1) if as_of else None
         rows = con.execute(
             """select b.rank, b.entity_type, b.entity_id, coalesce(r.full_name, t.team_name),
                 b.value, b.unit, b.is_current_period
