@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime
 
 import duckdb
 import pytest
@@ -147,3 +149,99 @@ def privacy_findings(path) -> list[str]:
 
 def test_the_scan_finds_personal_data_when_it_is_there(working):
     assert privacy_findings(working.warehouse) == ["leads.email: a@b.io"]
+
+
+def test_the_serving_file_protects_itself(working):
+    """Read-only on disk, each version its own file (not a hard link: writing one could
+    not change another), orphans of a killed publish removed by the next one."""
+    folder = serving_path(working).parent
+    orphan = folder / ".20250101T000000000000Z.duckdb.tmp"
+    first = publish(working)
+    orphan.write_bytes(b"left by a killed publish")
+    second = publish(working)
+    assert not orphan.exists()
+    served = serving_path(working).stat()
+    kept = (folder / "versions" / f"{second.version}.duckdb").stat()
+    assert served.st_mode & 0o777 == 0o444 and kept.st_mode & 0o777 == 0o444
+    assert served.st_nlink == 1 and kept.st_nlink == 1
+    assert served.st_ino != kept.st_ino
+    assert (folder / "versions" / f"{first.version}.duckdb").stat().st_mode & 0o222 == 0
+    if os.geteuid() != 0:  # root ignores file modes (as CI here runs)
+        with pytest.raises(duckdb.Error):  # a client that forgets read_only cannot write
+            duckdb.connect(str(serving_path(working)))
+
+
+def test_published_at_is_utc_whatever_the_machine_zone(working):
+    code = (
+        "from salesperf.publish import publish\n"
+        "from salesperf.settings import load_settings\n"
+        "publish(load_settings())\n"
+    )
+    env = os.environ | {"TZ": "Asia/Seoul", "SALESPERF_WAREHOUSE": str(working.warehouse)}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+    with connect_read_only(serving_path(working)) as con:
+        published_at = con.execute("select published_at from marts._publication").fetchone()[0]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    assert abs((now - published_at).total_seconds()) < 120  # Seoul would be 9 h off
+
+
+def test_a_rolled_back_version_is_not_published_again_unless_its_data_change(working):
+    first = publish(working)
+    set_revenue(working, 99.0)  # a bad number
+    bad = publish(working)
+    assert rollback(working) == first.version
+    again = publish(working)  # the next run builds the same bad number
+    assert again.skipped and current_version(working) == first.version
+    assert bad.version not in published_versions(working)
+    set_revenue(working, 12.0)  # fixed at the source
+    fixed = publish(working)
+    assert not fixed.skipped and current_version(working) == fixed.version
+
+
+POOLED_READER = textwrap.dedent(
+    """
+    import sys, sqlalchemy as sa
+    from sqlalchemy.pool import NullPool
+    from salesperf.publish import sqlalchemy_url
+    from pathlib import Path
+    pooled = {"pool": {}, "nullpool": {"poolclass": NullPool}}[sys.argv[2]]
+    engine = sa.create_engine(sqlalchemy_url(Path(sys.argv[1])), **pooled)
+    held = engine.connect() if sys.argv[2] == "pool" else None  # a server's kept connection
+    query = sa.text("select version from marts._publication")
+    for line in sys.stdin:  # one line per publish made by the test
+        with engine.connect() as con:
+            print(con.execute(query).scalar_one(), flush=True)
+    """
+)
+
+
+def _versions_seen(working, pooling: str) -> list[str]:
+    reader = subprocess.Popen(
+        [sys.executable, "-c", POOLED_READER, str(serving_path(working)), pooling],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    seen = []
+    for revenue in (11.0, 12.0, None):
+        reader.stdin.write("go\n")
+        reader.stdin.flush()
+        seen.append(reader.stdout.readline().strip())
+        if revenue is not None:
+            set_revenue(working, revenue)
+            publish(working)
+    reader.stdin.close()
+    reader.wait(timeout=60)
+    return seen
+
+
+def test_a_pooled_bi_server_sees_the_newest_version_with_nullpool(working):
+    """DuckDB keeps one database instance per path in a process: a server that keeps a
+    connection open keeps reading the version it first opened, even from new connections.
+    The documented way (BI and analysts page): NullPool and no kept connection, so each
+    query opens the file anew and sees each new version."""
+    publish(working)
+    start = published_versions(working)[-1]
+    assert _versions_seen(working, "pool") == [start] * 3
+    start = published_versions(working)[-1]
+    assert _versions_seen(working, "nullpool") == [start, *published_versions(working)[-2:]]

@@ -293,3 +293,36 @@ def test_dashboard_and_tv_board_render_the_fixture_month(published, tmp_path):
     assert "Leaderboard — February 2025" in tv
     assert table(tv, "tv-leaderboard-ae")[0] == ["1", "Alex AE", "10,000"]
     assert charts_drawn(tv) == 3
+
+
+def test_rollback_moves_every_reader_together(hand_built, tmp_path, monkeypatch, capsys):
+    """A bad number is published (February revenue 12,000 -> 999,999): `salesperf
+    rollback` puts the previous version back in the serving file, the Parquet copy and the
+    dashboard at once, and the next publish of the same bad data is refused."""
+    from salesperf.cli import main
+    from salesperf.publish import current_version, published_versions
+    from salesperf.settings import load_settings
+
+    shutil.copy(hand_built.warehouse, tmp_path / "w.duckdb")
+    monkeypatch.setenv("SALESPERF_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    settings = load_settings()
+    good = publish(settings)
+    with duckdb.connect(str(settings.warehouse)) as con:
+        con.execute(f"update marts.kpi_company_monthly set revenue = 999999 where month = '{FEB}'")
+    publish(settings)
+    export_parquet(settings)
+    write_dashboard(settings)
+    assert main(["rollback"]) == 0
+    assert "Parquet and the dashboard" in capsys.readouterr().err
+
+    assert current_version(settings) == good.version
+    parquet = pq.read_table(
+        serving_path(settings).parent / "parquet" / "kpi_company_monthly.parquet"
+    ).to_pylist()
+    assert float({str(r["month"]): r["revenue"] for r in parquet}[FEB]) == 12000.0
+    page = (settings.warehouse.parent / "dashboard" / "index.html").read_text()
+    assert 'id="tile-revenue">12,000<' in page
+    assert good.version in page
+    # the same bad data again: not published
+    assert publish(settings).skipped
+    assert published_versions(settings) == [good.version]

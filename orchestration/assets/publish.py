@@ -40,10 +40,16 @@ PUBLISHED_FROM = sorted({mart_key(m) for m in MART_SUITES.values()}, key=str) + 
 )
 def serving_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     publication = publish(load_settings(), run_id=context.run.run_id)
+    if publication.skipped:
+        context.log.warning(
+            "the marts equal a version that was rolled back: it is not published again "
+            f"(still serving {publication.version}); change the data or publish by hand"
+        )
     return dg.MaterializeResult(
         metadata={
             "path": str(publication.path),
             "version": publication.version,
+            "skipped_as_withdrawn": publication.skipped,
             "tables": len(publication.tables),
             "kpi_company_monthly_rows": publication.tables.get("kpi_company_monthly", 0),
         }

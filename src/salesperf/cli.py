@@ -277,10 +277,21 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_rollback(args: argparse.Namespace, settings: Settings) -> None:
-    from salesperf.publish import rollback, serving_path
+    """Every reader moves together: the serving file, its Parquet copy, the dashboard and
+    the TV board all show the version rolled back to."""
+    from salesperf.dashboard import write_dashboard
+    from salesperf.publish import export_parquet, rollback, serving_path
+    from salesperf.run_lock import exclusive_run
 
-    version = rollback(settings)
-    say(f"now serving version {version} at {serving_path(settings)}")
+    with exclusive_run(settings, wait=False):
+        version = rollback(settings)
+        export_parquet(settings)
+        pages = write_dashboard(settings)
+    say(
+        f"now serving version {version} at {serving_path(settings)}; Parquet and the "
+        f"dashboard ({pages.index}) follow it. The withdrawn data will not be published "
+        "again unless they change."
+    )
 
 
 def cmd_reset(args: argparse.Namespace, settings: Settings) -> None:

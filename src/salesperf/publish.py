@@ -10,6 +10,7 @@ so `rollback` can put the previous one back the same way.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class Publication:
     path: Path
     version: str
     tables: dict[str, int]
+    skipped: bool = False  # the data equal a withdrawn version: nothing was published
 
 
 def serving_dir(settings: Settings) -> Path:
@@ -68,14 +70,61 @@ def _swap_in(candidate: Path, target: Path) -> None:
     _fsync(target.parent)
 
 
+READ_ONLY_MODE = 0o444
+WITHDRAWN = "withdrawn.txt"  # fingerprints of rolled-back versions, one per line
+INTERNAL_COLUMNS = ("_built_at", "_loaded_at")  # change every build, say nothing of the data
+
+
+def _clean_orphans(folder: Path) -> None:
+    """Candidates of a publish or rollback that was killed: only one run holds the
+    warehouse at a time, so any candidate present now belongs to no live process."""
+    for orphan in [*folder.glob(".*.duckdb.tmp"), *folder.glob(".*.duckdb.tmp.wal")]:
+        orphan.unlink(missing_ok=True)
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, names: list[str]) -> str:
+    """A hash of every mart's rows (internal timestamps left out, row order ignored): the
+    same data gives the same fingerprint whenever and however often it is built."""
+    parts = []
+    for name in names:
+        columns = [
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() where database_name = "
+                "current_database() and schema_name = 'marts' and table_name = ? "
+                "order by column_index",
+                [name],
+            ).fetchall()
+            if r[0] not in INTERNAL_COLUMNS
+        ]
+        packed = ", ".join(f'"{c}"' for c in columns)
+        total = con.execute(
+            f"select coalesce(sum(hash(struct_pack({packed}))::hugeint), 0) from marts.{name}"
+        ).fetchone()[0]
+        parts.append(f"{name}:{total}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def withdrawn(settings: Settings) -> set[str]:
+    path = serving_dir(settings) / WITHDRAWN
+    return set(path.read_text().split()) if path.exists() else set()
+
+
 def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") -> Publication:
-    """Copy every table of the working warehouse's `marts` schema into a new serving file."""
+    """Copy every table of the working warehouse's `marts` schema into a new serving file.
+
+    The serving file and each kept version are separate, read-only files (a client that
+    forgets read_only cannot change them, nor one through the other). Marts whose data
+    equal a version that was rolled back are not published again: the current version
+    stays, and the Publication says so (`skipped`)."""
     if not settings.warehouse.exists():
         raise UserError(f"nothing to publish: {settings.warehouse} does not exist")
     folder = serving_dir(settings)
     versions = folder / "versions"
     versions.mkdir(parents=True, exist_ok=True)
-    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    _clean_orphans(folder)
+    now = datetime.now(UTC)
+    version = now.strftime("%Y%m%dT%H%M%S%fZ")
     candidate = folder / f".{version}.duckdb.tmp"
     tables: dict[str, int] = {}
     try:
@@ -88,19 +137,35 @@ def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") 
             for name in names:
                 con.execute(f"create table marts.{name} as select * from working.marts.{name}")
                 tables[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            fingerprint = _fingerprint(con, names)
+            if fingerprint in withdrawn(settings) and serving_path(settings).exists():
+                return Publication(
+                    serving_path(settings), current_version(settings) or "", tables, True
+                )
             # the date every mart was computed as of: readers need it even when no mart
             # that carries it (the scorecard needs goals) has a row
             as_of, not_delivered = _as_of_and_undelivered(con)
             con.execute(
                 """create table marts._publication as
-                select ? as version, ? as run_id, now()::timestamp as published_at,
+                select ? as version, ? as run_id, ?::timestamp as published_at,
                        ? as source_warehouse, ?::date as as_of_date,
-                       ? as entities_not_delivered""",
-                [version, run_id, str(settings.warehouse), as_of, not_delivered],
+                       ? as entities_not_delivered, ? as fingerprint""",
+                [
+                    version,
+                    run_id,
+                    now.replace(tzinfo=None),  # UTC, whatever the machine's zone
+                    str(settings.warehouse),
+                    as_of,
+                    not_delivered,
+                    fingerprint,
+                ],
             )
             con.execute("detach working")
             con.execute("checkpoint")
-        os.link(candidate, versions / f"{version}.duckdb")
+        kept = versions / f"{version}.duckdb"
+        shutil.copyfile(candidate, kept)
+        kept.chmod(READ_ONLY_MODE)
+        candidate.chmod(READ_ONLY_MODE)
         _swap_in(candidate, serving_path(settings))
     finally:
         candidate.unlink(missing_ok=True)
@@ -182,7 +247,10 @@ def current_version(settings: Settings) -> str | None:
 
 
 def rollback(settings: Settings) -> str:
-    """Serve the version published before the current one again; return its name."""
+    """Serve the version published before the current one again; return its name. The
+    withdrawn version's data are remembered, so the next run does not publish them again
+    unless they changed. Readers made from the serving file (Parquet, dashboard) follow:
+    see rollback_everywhere."""
     current = current_version(settings)
     history = published_versions(settings)
     if current is None or current not in history:
@@ -192,11 +260,27 @@ def rollback(settings: Settings) -> str:
         raise UserError(f"nothing to roll back to: {current} is the oldest version kept")
     previous = history[position - 1]
     folder = serving_dir(settings)
+    _clean_orphans(folder)
+    with duckdb.connect(str(serving_path(settings)), read_only=True) as con:
+        columns = {
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() where table_name = '_publication'"
+            ).fetchall()
+        }
+        fingerprint = (
+            con.execute("select fingerprint from marts._publication").fetchone()[0]
+            if "fingerprint" in columns
+            else None
+        )
     candidate = folder / f".rollback-{previous}.duckdb.tmp"
-    candidate.unlink(missing_ok=True)
-    os.link(folder / "versions" / f"{previous}.duckdb", candidate)
+    shutil.copyfile(folder / "versions" / f"{previous}.duckdb", candidate)
+    candidate.chmod(READ_ONLY_MODE)
     _swap_in(candidate, serving_path(settings))
-    # the newer version is withdrawn: the next publish supersedes it anyway
+    if fingerprint:
+        with (folder / WITHDRAWN).open("a") as fh:
+            fh.write(fingerprint + "\n")
+    # the newer version is withdrawn
     (folder / "versions" / f"{current}.duckdb").unlink()
     return previous
 
