@@ -67,3 +67,37 @@ def test_spark_without_its_environment_says_what_to_install(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "make spark-install" in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_version_and_metrics_help(tmp_path):
+    version = run("--version", tmp_path=tmp_path)
+    assert version.returncode == 0 and version.stdout.startswith("salesperf 0.")
+    # help is MetricFlow's, and needs nothing published
+    helped = run("metrics", "--help", tmp_path=tmp_path)
+    assert helped.returncode == 0, helped.stderr
+    assert "Usage: mf" in helped.stdout and "query" in helped.stdout
+
+
+def test_mapping_check_on_the_wrong_export_names_the_files_it_expected(tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "users.csv").write_text("user_id,full_name\n1,Ann\n")
+    result = run("mapping", "check", str(export), "--mapping", "salesforce", tmp_path=tmp_path)
+    assert result.returncode == 2
+    line = result.stderr.strip()
+    assert line.count("\n") == 0
+    assert "none of the files the salesforce mapping reads is in" in line
+    assert "Opportunity.csv" in line and "User.csv" in line and "users.csv" in line
+
+
+@pytest.mark.dbt
+def test_a_selection_that_matches_nothing_fails(tmp_path):
+    from salesperf.load import load_path
+
+    batch = tmp_path / "b"
+    batch.mkdir()
+    (batch / "users.csv").write_text("user_id,full_name,role,updated_at\nU1,Ann,SDR,2025-01-01\n")
+    load_path(tmp_path / "w.duckdb", batch)
+    result = run("build", "--select", "no_such_model", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "--select 'no_such_model' matches no dbt node" in result.stderr

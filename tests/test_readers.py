@@ -326,3 +326,11 @@ def test_rollback_moves_every_reader_together(hand_built, tmp_path, monkeypatch,
     # the same bad data again: not published
     assert publish(settings).skipped
     assert published_versions(settings) == [good.version]
+
+
+def test_an_unknown_rep_name_suggests_the_closest(published, capsys, monkeypatch):
+    from salesperf.cli import main
+
+    monkeypatch.setenv("SALESPERF_WAREHOUSE", str(published.warehouse))
+    assert main(["kpis", "--scorecard", "Alex EA"]) == 2
+    assert "did you mean 'Alex AE'?" in capsys.readouterr().err

@@ -148,7 +148,12 @@ def build(
         extra.append("--full-refresh")
     if select:
         extra += ["--select", select]
-    run_dbt(settings, "build", extra)
+    result = run_dbt(settings, "build", extra)
+    if select and not getattr(result, "results", None):
+        raise UserError(
+            f"--select {select!r} matches no dbt node: use a model name, a path "
+            "(models/marts/sdr), a tag or a graph operator (+kpi_sdr_monthly)"
+        )
 
 
 def docs_dir(settings: Settings) -> Path:

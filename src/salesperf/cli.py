@@ -361,11 +361,21 @@ def _positive(kind: type):
     return parse
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("salesperf")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="salesperf",
         description="Sales-performance warehouse: CRM extracts -> DuckDB -> dbt KPI marts.",
     )
+    p.add_argument("--version", action="version", version=f"salesperf {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("generate", help="write realistic sample extract batches")
@@ -475,7 +485,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["metrics"]:
+        # everything after `metrics` is MetricFlow's, --help included: argparse would
+        # claim the options it knows
+        args = argparse.Namespace(func=cmd_metrics, mf_args=argv[1:])
+    else:
+        args = parser().parse_args(argv)
     from salesperf.build import BuildFailed
     from salesperf.run_lock import WarehouseBusy
 

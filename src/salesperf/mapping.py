@@ -440,6 +440,14 @@ def apply(
                     report.notes.append(f"{export.name}/{block.files}: not in the export, skipped")
                     continue
                 planned.append((block, sql))
+            if not planned:
+                expected = sorted({b.files for b in mapping.blocks})
+                found = sorted(p.name for p in export.iterdir() if p.is_file())
+                raise UserError(
+                    f"none of the files the {mapping.name} mapping reads is in {export}: "
+                    f"it expects {', '.join(expected)}; the folder holds "
+                    f"{', '.join(found[:10]) or 'no files'}" + (" ..." if len(found) > 10 else "")
+                )
             plans.append((export, planned))
         batches = []
         for export, planned in plans:

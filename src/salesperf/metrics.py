@@ -37,9 +37,9 @@ def compiled_catalog(settings: Settings) -> str:
     return models[0]["node_relation"]["database"]
 
 
-def mf_environment(settings: Settings) -> dict[str, str]:
+def mf_environment(settings: Settings, *, need_data: bool = True) -> dict[str, str]:
     serving = serving_path(settings)
-    if not serving.exists():
+    if need_data and not serving.exists():
         raise UserError(f"nothing published yet at {serving}: run `salesperf run` first")
     return os.environ | {
         "DBT_PROFILES_DIR": str(settings.project_dir),
@@ -53,9 +53,10 @@ def mf_environment(settings: Settings) -> dict[str, str]:
 def run_mf(settings: Settings, args: Sequence[str], *, capture: bool = False) -> str:
     """Run MetricFlow's CLI with `args`; raise UserError with its message when it fails."""
     mf = Path(sys.executable).with_name("mf")
+    asks_help = any(a in ("--help", "-h") for a in args)  # help needs no published data
     result = subprocess.run(
         [str(mf), *args],
-        env=mf_environment(settings),
+        env=mf_environment(settings, need_data=not asks_help),
         cwd=settings.project_dir,
         capture_output=capture,
         text=True,

@@ -5,6 +5,7 @@ blocks them."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -286,7 +287,15 @@ def scorecard_report(warehouse: Path, rep: str) -> str:
             [rep, rep],
         ).fetchall()
         if not found:
-            raise UserError(f"no rep {rep!r}: give a user id (e.g. U000012) or a full name")
+            known = [
+                str(n)
+                for r in con.execute("select user_id, full_name from marts.dim_reps").fetchall()
+                for n in r
+                if n
+            ]
+            close = difflib.get_close_matches(rep, known, n=3, cutoff=0.6)
+            hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+            raise UserError(f"no rep {rep!r}{hint}: give a user id (e.g. U000012) or a full name")
         if len(found) > 1:
             raise UserError(f"{rep!r} names {len(found)} reps: give the user id")
         user_id, name, role, team = found[0]
