@@ -1,7 +1,7 @@
 -- B1, the physical limit: kpi_company_monthly, kpi_sdr_monthly and kpi_ae_monthly
 -- computed straight from the extract files by one hand-written DuckDB script in one
 -- connection: no loader, no contract checks, no quarantine, no intermediate tables kept,
--- no tests, only the columns these three marts need. The definitions are kpis.md's,
+-- no tests, only the columns these three marts need. The definitions are docs/kpi-catalogue.md's,
 -- the same as the warehouse's; benchmarks/run.py checks the results are equal.
 --
 -- {landing}: the folder of batch folders; {ruleset}: the qualification rule set.

@@ -1,7 +1,7 @@
 """B2, the peer a user would write: the same three marts as B1, in a pandas notebook style.
 
 kpi_company_monthly, kpi_sdr_monthly and kpi_ae_monthly from the extract files (Parquet
-batch folders), with kpis.md's definitions: latest version per key, deletes, role and
+batch folders), with docs/kpi-catalogue.md's definitions: latest version per key, deletes, role and
 team as of the event, strict qualification as the lead stood when sent, money in USD at
 the right date. Written the way a competent analyst would in pandas (vectorised, merge_asof
 for "as of" lookups), not tuned further. benchmarks/run.py checks it equals the warehouse.

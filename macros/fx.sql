@@ -1,4 +1,4 @@
-{#- Money in the reporting currency (kpis.md, "Money"): an empty currency is already the
+{#- Money in the reporting currency (docs/kpi-catalogue.md, "Money"): an empty currency is already the
     reporting currency; any other converts with the latest rate on or before `on_date`.
     `fx` is the alias of a left join made with fx_join(). A needed rate that does not
     exist yields NULL here and fails the fx tests: never a silent zero. -#}

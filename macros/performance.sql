@@ -1,4 +1,4 @@
-{#- Calendar periods for goals, scorecards and leaderboards (kpis.md, Period): a day, the
+{#- Calendar periods for goals, scorecards and leaderboards (docs/kpi-catalogue.md, Period): a day, the
     ISO week starting on Monday, a month, a quarter or a year. -#}
 
 {% macro period_grains() -%}

@@ -25,7 +25,7 @@
     cast({{ dbt.date_trunc('month', local_timestamp(ts)) }} as date)
 {%- endmacro %}
 
-{#- The last instant of a day: "as of the end of that day" in kpis.md. -#}
+{#- The last instant of a day: "as of the end of that day" in docs/kpi-catalogue.md. -#}
 {% macro end_of_day(day) -%}
     {{ dbt.dateadd('microsecond', -1, dbt.dateadd('day', 1, 'cast(' ~ day ~ ' as timestamp)')) }}
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{#- Company and team sales performance (kpis.md, "Company and team sales performance").
+{#- Company and team sales performance (docs/kpi-catalogue.md, "Company and team sales performance").
 
     kpi_company_monthly and kpi_team_monthly are the same formulas at two grains, so the
     formulas live here once. With by_team, every event counts for the team its rep

@@ -1,4 +1,4 @@
-{#- Upsert semantics of extracts.md, in one place.
+{#- Upsert semantics of docs/landing-contract.md, in one place.
 
     Versions of a record are ordered by updated_at, then delivery order (batch id, then
     row in the file). A record whose latest version is a delete counts nowhere; a delete
@@ -153,7 +153,7 @@
     and {{ left }}._row_number = {{ right }}._row_number
 {%- endmacro %}
 
-{#- The days a user version counted (kpis.md, Attribution): from the day it arrived to the
+{#- The days a user version counted (docs/kpi-catalogue.md, Attribution): from the day it arrived to the
     day before it was superseded, cut to that version's own hire and termination dates.
     A version superseded at the same instant it arrived was never in force. -#}
 {% macro employed_version_days(versions) -%}

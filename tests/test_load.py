@@ -1,4 +1,4 @@
-"""Loader rules of extracts.md, each against a real DuckDB file."""
+"""Loader rules of docs/landing-contract.md, each against a real DuckDB file."""
 
 from __future__ import annotations
 

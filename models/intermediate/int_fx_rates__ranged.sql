@@ -1,5 +1,5 @@
 -- Each rate is in force from its rate_date until the next one for that currency: the
--- "latest rate on or before the event date" of kpis.md becomes a range join.
+-- "latest rate on or before the event date" of docs/kpi-catalogue.md becomes a range join.
 with rates as (select * from {{ ref('stg_crm__fx_rates') }})
 
 select

@@ -1,5 +1,5 @@
 -- Every version of each live lead record, with the interval [valid_from, valid_to) in which
--- it is in force: "as of an instant" lookups in kpis.md join here with in_force().
+-- it is in force: "as of an instant" lookups in docs/kpi-catalogue.md join here with in_force().
 -- Incremental by lead (DuckDB): a run re-derives only the leads with a version loaded
 -- since the last run (all their versions, so the intervals stay right); a lead whose
 -- latest version is a delete is purged. 8 M versions at L were ranked twice every run.

@@ -1,6 +1,6 @@
 -- Every event a registry metric can count or add up (seed metric_registry), one row per
 -- event and event type, with the rep it is credited to and the role and team that rep
--- held at the time (kpis.md, Attribution). This is the one place events are defined:
+-- held at the time (docs/kpi-catalogue.md, Attribution). This is the one place events are defined:
 -- scorecards, leaderboards, contests, quotas, coaching impact and ramp all read it
 -- through int_metric_actuals__daily. Activities (event type = activity type) are the one
 -- exception: they come already counted per rep and day from int_activities__daily.
@@ -66,7 +66,7 @@ opportunity_events as (
 ),
 
 book_months as (
-    -- the AM's book: credited to the owner at the month end (kpis.md, AM)
+    -- the AM's book: credited to the owner at the month end (docs/kpi-catalogue.md, AM)
     select
         account_months.*,
         months.month_end,

@@ -1,5 +1,5 @@
 -- The metric registry (seed) with whether each metric can be known: a metric over an
--- entity that was never delivered is NULL everywhere, never 0 (extracts.md).
+-- entity that was never delivered is NULL everywhere, never 0 (docs/landing-contract.md).
 with registry as (select * from {{ ref('metric_registry') }}),
 deliveries as (select * from {{ ref('int_crm__deliveries') }})
 

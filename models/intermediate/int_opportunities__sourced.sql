@@ -1,4 +1,4 @@
--- The accepted SDR handoff each opportunity was sourced by (kpis.md, Opportunities):
+-- The accepted SDR handoff each opportunity was sourced by (docs/kpi-catalogue.md, Opportunities):
 -- the handoff the opportunity names when that one was accepted, otherwise the most
 -- recent accepted handoff naming the opportunity.
 with opportunities as (select * from {{ ref('stg_crm__opportunities') }}),

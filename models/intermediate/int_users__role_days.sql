@@ -1,5 +1,5 @@
 -- Which role and team each user held on each day of the reporting period while employed
--- (kpis.md, Attribution): who is an active rep of a role in a week, on a contest's day, or
+-- (docs/kpi-catalogue.md, Attribution): who is an active rep of a role in a week, on a contest's day, or
 -- on the as-of date. A version counts on the days it was in force, cut to its own hire and
 -- termination dates; on a day with two versions both count.
 with versions as (select * from {{ ref('int_users__versioned') }}),

@@ -1,5 +1,5 @@
 -- Which role(s) and team(s) each user held on some day of each month while employed
--- (kpis.md, Attribution). A version's role counts on the days it was in force, cut to
+-- (docs/kpi-catalogue.md, Attribution). A version's role counts on the days it was in force, cut to
 -- that version's own hire and termination dates.
 with versions as (select * from {{ ref('int_users__versioned') }}),
 months as (select * from {{ ref('int_months') }}),

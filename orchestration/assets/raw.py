@@ -36,7 +36,7 @@ def raw_key(table: str) -> dg.AssetKey:
             group_name="raw",
             kinds={"duckdb"},
             description=(
-                f"raw.{table}: every delivered version, append-only (extracts.md)"
+                f"raw.{table}: every delivered version, append-only (docs/landing-contract.md)"
                 if table in ENTITIES
                 else f"raw.{table}: the loader's bookkeeping"
             ),
@@ -108,7 +108,7 @@ def raw_extracts(context: dg.AssetExecutionContext, config: LoadConfig):
         metadata={"rows_quarantined": sum(f.quarantined for f in all_files)},
     )
     # the raw suites flag what is implausible in the batches just loaded; they warn,
-    # because extracts.md loads such rows (the marts' checks are the ones that block)
+    # because docs/landing-contract.md loads such rows (the marts' checks are the ones that block)
     new_batches = sorted({b for names in batches.values() for b in names})
     report = validate_raw_batches(load_settings(), new_batches)
     for entity in ENTITIES:

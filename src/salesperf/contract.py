@@ -1,7 +1,7 @@
-"""The landing contract of extracts.md, as data.
+"""The landing contract of docs/landing-contract.md, as data.
 
 The generator writes it, the loader enforces it, and the dbt sources mirror it.
-Changing a column here is changing the contract: update extracts.md in the same commit.
+Changing a column here is changing the contract: update docs/landing-contract.md in the same commit.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A deterministic, realistic CRM extract generator (extracts.md, all 14 entities).
+"""A deterministic, realistic CRM extract generator (docs/landing-contract.md, all 14 entities).
 
 The data is shaped so the KPIs say something: reps differ in skill and ramp after
 hire, lead sources differ in quality, BANT completeness drives AE acceptance,

@@ -1,4 +1,4 @@
-"""Landing batches -> append-only raw.<entity> tables, by the rules of extracts.md.
+"""Landing batches -> append-only raw.<entity> tables, by the rules of docs/landing-contract.md.
 
 Every row of every file ends in exactly one place: raw.<entity> (it met the contract)
 or raw._quarantine (with the reason it did not). raw._load_manifest records, per file,

@@ -1,4 +1,4 @@
--- One row per AE per month (kpis.md, AE). Deals are the AE's when they own the
+-- One row per AE per month (docs/kpi-catalogue.md, AE). Deals are the AE's when they own the
 -- opportunity (latest version); handoffs by the month they were sent.
 with role_months as (select * from {{ ref('int_users__role_months') }}),
 months as (select * from {{ ref('int_months') }}),

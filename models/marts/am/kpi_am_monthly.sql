@@ -1,4 +1,4 @@
--- One row per AM per month (kpis.md, AM): the book they own at month end, its growth
+-- One row per AM per month (docs/kpi-catalogue.md, AM): the book they own at month end, its growth
 -- over the accounts' life, expansion won and net revenue retention.
 with role_months as (select * from {{ ref('int_users__role_months') }}),
 account_months as (select * from {{ ref('fct_account_values_monthly') }}),

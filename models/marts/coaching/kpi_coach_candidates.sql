@@ -1,5 +1,5 @@
 -- Reps in the top quartile of their role's attainment over the last 3 complete months,
--- and whether they already coach (kpis.md, coach_candidates). Attainment is pooled over
+-- and whether they already coach (docs/kpi-catalogue.md, coach_candidates). Attainment is pooled over
 -- the months the rep had a target in the role (actual sum over target sum); only reps
 -- employed on the as-of date are ranked. Top quartile: rank <= ceil(ranked reps / 4),
 -- ties at the boundary included.

@@ -1,5 +1,5 @@
 -- One row per coach x month with at least one session: sessions given, distinct coachees
--- and minutes (kpis.md, coaching_activity). Coaching flows SDR <- AE <- AM and rep <-
+-- and minutes (docs/kpi-catalogue.md, coaching_activity). Coaching flows SDR <- AE <- AM and rep <-
 -- manager; peer_sessions counts the ones given by a coach who was not a manager then.
 with sessions as (select * from {{ ref('stg_crm__coaching_sessions') }}),
 users as (select * from {{ ref('int_users__versioned') }}),

@@ -1,5 +1,5 @@
 -- One row per coachee x coached metric: the metric over the 3 months before the month of
--- the first session on it and the 3 complete months after that month (kpis.md,
+-- the first session on it and the 3 complete months after that month (docs/kpi-catalogue.md,
 -- coaching_impact). A count or amount is the mean per month the coachee was employed; a
 -- ratio is pooled over the window (its numerator sum over its denominator sum). A window
 -- with no employed month has no value.

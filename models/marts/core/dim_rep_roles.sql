@@ -1,6 +1,6 @@
 -- Role and team history (type-2): one row per version of a user, in force from
 -- valid_from (inclusive) to valid_to (exclusive). The first version also covers the time
--- before it was delivered, as the attribution rule in kpis.md says.
+-- before it was delivered, as the attribution rule in docs/kpi-catalogue.md says.
 with versions as (select * from {{ ref('int_users__versioned') }})
 
 select

@@ -1,6 +1,6 @@
 -- Per lead source x lead-creation month (a cohort): how many leads the source brought,
 -- how many were sent strictly qualified, became opportunities, and what those won.
--- The marketing-to-sales alignment view (kpis.md, lead_source_quality).
+-- The marketing-to-sales alignment view (docs/kpi-catalogue.md, lead_source_quality).
 with leads as (select * from {{ ref('int_leads__outcomes') }}),
 opportunities as (select * from {{ ref('fct_opportunities') }}),
 months as (select * from {{ ref('int_months') }}),

@@ -1,7 +1,7 @@
 -- Per role x metric x week, month and quarter: every active rep of the role (held it on
 -- some day of the period while employed) with the metric's value earned in that role, and
 -- a rank (highest first; ties share a rank, the next rank skips). Teams are ranked the
--- same way on their members' work in the role (kpis.md, leaderboard).
+-- same way on their members' work in the role (docs/kpi-catalogue.md, leaderboard).
 -- Incremental on DuckDB (a table on Spark): a run rebuilds only the boards (metric x
 -- period) whose inputs changed (int_metric_inputs__fingerprints, changed_metric_periods).
 -- depends_on: {{ ref('int_metric_inputs__fingerprints') }}

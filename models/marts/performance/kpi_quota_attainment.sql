@@ -1,5 +1,5 @@
 -- One row per quota-carrying rep (held the AE or AM role on some day of the period while
--- employed) x month and quarter: bookings, quota and attainment (kpis.md, quota_attainment).
+-- employed) x month and quarter: bookings, quota and attainment (docs/kpi-catalogue.md, quota_attainment).
 -- A quota is a user goal on bookings_amount; a quarter without its own quota adds up the
 -- monthly quotas set inside it.
 with role_months as (select * from {{ ref('int_users__role_months') }}),

@@ -1,5 +1,5 @@
 -- The company view of quota attainment per month and quarter: how many quota-carrying reps
--- had a quota and what share of them reached it (kpis.md, quota_attainment).
+-- had a quota and what share of them reached it (docs/kpi-catalogue.md, quota_attainment).
 with reps as (select * from {{ ref('kpi_quota_attainment') }})
 
 select

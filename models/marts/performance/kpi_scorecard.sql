@@ -1,6 +1,6 @@
 -- One row per goal: scope x scope_id x metric x grain x period_start with the actual, the
 -- target and attainment, and for the period holding the as-of date the target prorated by
--- elapsed business days and the pace against it (kpis.md, Goals, quotas, scorecards).
+-- elapsed business days and the pace against it (docs/kpi-catalogue.md, Goals, quotas, scorecards).
 with goals as (select * from {{ ref('int_goals__current') }}),
 actuals as (select * from {{ ref('int_metric_actuals__periods') }}),
 registry as (select * from {{ ref('int_metric_registry') }}),

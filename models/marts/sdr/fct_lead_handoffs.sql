@@ -1,5 +1,5 @@
 -- One row per SDR->AE handoff, with the lead judged against the strict qualification
--- rules as it stood when it was sent (kpis.md, Strict qualification criteria).
+-- rules as it stood when it was sent (docs/kpi-catalogue.md, Strict qualification criteria).
 with handoffs as (select * from {{ ref('stg_crm__lead_handoffs') }}),
 lead_versions as (select * from {{ ref('int_leads__versioned') }}),
 leads as (select * from {{ ref('stg_crm__leads') }}),

@@ -1,4 +1,4 @@
--- One row per SDR per month (kpis.md, SDR). Every ratio ships with its numerator and
+-- One row per SDR per month (docs/kpi-catalogue.md, SDR). Every ratio ships with its numerator and
 -- denominator so roll-ups recompute it from sums.
 with role_months as (select * from {{ ref('int_users__role_months') }}),
 months as (select * from {{ ref('int_months') }}),
