@@ -1,7 +1,8 @@
-{#- Money in the reporting currency (docs/kpi-catalogue.md, "Money"): an empty currency is already the
-    reporting currency; any other converts with the latest rate on or before `on_date`.
-    `fx` is the alias of a left join made with fx_join(). A needed rate that does not
-    exist yields NULL here and fails the fx tests: never a silent zero. -#}
+{#- Money in the reporting currency (docs/kpi-catalogue.md, "Money"): an empty currency is
+    already the reporting currency; any other converts with the latest rate on or before
+    `on_date`. `fx` is the alias of a left join made with fx_join(). A needed rate that does not
+    exist yields NULL here (unknown, never a silent zero): the fx tests warn, and the run
+    names the currencies and dates that need a rate. -#}
 
 {% macro fx_join(fx, currency, on_date) -%}
     {{ return(adapter.dispatch('fx_join')(fx, currency, on_date)) }}

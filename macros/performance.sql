@@ -1,5 +1,5 @@
-{#- Calendar periods for goals, scorecards and leaderboards (docs/kpi-catalogue.md, Period): a day, the
-    ISO week starting on Monday, a month, a quarter or a year. -#}
+{#- Calendar periods for goals, scorecards and leaderboards (docs/kpi-catalogue.md, Period): a
+    day, the ISO week starting on Monday, a month, a quarter or a year. -#}
 
 {% macro period_grains() -%}
     {{ return(['day', 'week', 'month', 'quarter', 'year']) }}

@@ -1,10 +1,11 @@
-{#- Company and team sales performance (docs/kpi-catalogue.md, "Company and team sales performance").
+{#- Company and team sales performance (docs/kpi-catalogue.md, "Company and team sales
+    performance").
 
     kpi_company_monthly and kpi_team_monthly are the same formulas at two grains, so the
-    formulas live here once. With by_team, every event counts for the team its rep
-    belonged to at the time: a deal as of its close date (created deals: as of creation),
-    a call as of the call, a lead as of its creation; reps count in every team they were
-    in during the month. Costs are company-wide only. -#}
+    formulas live here once. With by_team, every event counts for the team its rep belonged to
+    at the time: a deal as of its close date (created deals: as of creation), a call as of the
+    call, a lead as of its creation; reps count in every team they were in during the month.
+    Costs are company-wide only. -#}
 {% macro sales_performance(by_team=false) %}
 {%- set keys = ['team_id', 'month'] if by_team else ['month'] -%}
 

@@ -153,9 +153,9 @@
     and {{ left }}._row_number = {{ right }}._row_number
 {%- endmacro %}
 
-{#- The days a user version counted (docs/kpi-catalogue.md, Attribution): from the day it arrived to the
-    day before it was superseded, cut to that version's own hire and termination dates.
-    A version superseded at the same instant it arrived was never in force. -#}
+{#- The days a user version counted (docs/kpi-catalogue.md, Attribution): from the day it
+    arrived to the day before it was superseded, cut to that version's own hire and termination
+    dates. A version superseded at the same instant it arrived was never in force. -#}
 {% macro employed_version_days(versions) -%}
     select
         user_id,

@@ -9,6 +9,7 @@ test_bad_input; here is what they do to a whole run.
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import dagster as dg
@@ -262,3 +263,25 @@ def test_reset_starts_a_new_warehouse_and_keeps_the_files(
     assert any(tiny_sample.iterdir())
     own = cut(tiny_sample, {"users", "opportunities"}, tmp_path / "own")
     load_path(settings.warehouse, own)  # now accepted
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 1 MB filesystem: real, so the error is the operating system's own."""
+    mount_point = tmp_path / "small_disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)],
+        capture_output=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root: " + mounted.stderr.decode().strip())
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_a_full_disk_says_so_on_the_error_line(tiny_sample, full_disk, monkeypatch, capsys):
+    monkeypatch.setenv("SALESPERF_WAREHOUSE", str(full_disk / "w.duckdb"))
+    assert main(["load", str(tiny_sample)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[-1].startswith("error: No space left on device"), lines[-3:]

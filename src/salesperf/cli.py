@@ -6,6 +6,7 @@ Failures print one line on stderr and exit non-zero; a traceback means a bug.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import time
@@ -514,18 +515,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except OSError as exc:
         say(f"error: {exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": "))
-        return 2
-    except Exception as exc:  # a DuckDB lock or I/O fault is still one clear line
+        return 1 if exc.errno == errno.ENOSPC else 2
+    except Exception as exc:  # a full disk or a DuckDB lock is still one clear line
         import duckdb
 
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "no space left on device" in str(exc).lower():
+            say(f"error: No space left on device: {first}")
+            return 1
         if isinstance(exc, duckdb.IOException):
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            if "no space left on device" in str(exc).lower():
-                say(f"error: No space left on device: {first}")
-            else:
-                say(
-                    f"error: {first} (is another salesperf or dagster process using the warehouse?)"
-                )
+            say(f"error: {first} (is another salesperf or dagster process using the warehouse?)")
             return 1
         raise
     return 0

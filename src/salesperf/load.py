@@ -8,6 +8,7 @@ A batch is one DuckDB transaction: a crash mid-batch leaves nothing of it behind
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import tempfile
 from collections.abc import Callable, Iterable
@@ -500,8 +501,15 @@ def load_batch(
             refused[exc.path] = exc.message
             result = BatchResult(batch_id)
         except BaseException:
-            con.execute("rollback")
+            _rollback(con)
             raise
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Undo the batch; a commit that failed (a full disk) has already ended the
+    transaction, and the error to report is that one, not the rollback's."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("rollback")
 
 
 class _Unreadable(Exception):

@@ -1,8 +1,8 @@
 """What a run loaded but a person should look at, one line each, in the run's own output.
 
-These do not block (docs/landing-contract.md loads them): an amount with no exchange rate is unknown,
-a negative won amount is suspicious, a reference to a record not delivered yet may be
-resolved by a later batch. Each line names what to fix, with a few examples.
+These do not block (the landing contract loads them): an amount with no exchange rate is
+unknown, a negative won amount is suspicious, a reference to a record not delivered yet
+may be resolved by a later batch. Each line names what to fix, with a few examples.
 """
 
 from __future__ import annotations
