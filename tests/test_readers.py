@@ -334,3 +334,52 @@ def test_an_unknown_rep_name_suggests_the_closest(published, capsys, monkeypatch
     monkeypatch.setenv("SALESPERF_WAREHOUSE", str(published.warehouse))
     assert main(["kpis", "--scorecard", "Alex EA"]) == 2
     assert "did you mean 'Alex AE'?" in capsys.readouterr().err
+
+
+def test_bi_tools_see_descriptions_and_no_bookkeeping_columns(published):
+    """What Metabase or Superset shows when it browses the serving file: every KPI mart
+    and its columns described (the dbt docs, as DuckDB comments), and none of the
+    pipeline's own columns (_built_at, _loaded_at)."""
+    with duckdb.connect(str(serving_path(published)), read_only=True) as con:
+        undescribed = con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where schema_name = 'marts' and table_name like 'kpi_%' and comment is null"
+        ).fetchall()
+        internal = con.execute(
+            "select table_name, column_name from duckdb_columns() where schema_name = 'marts' "
+            "and column_name in ('_built_at', '_loaded_at')"
+        ).fetchall()
+        win_rate = con.execute(
+            "select comment from duckdb_columns() where table_name = 'kpi_ae_monthly' "
+            "and column_name = 'win_rate'"
+        ).fetchone()[0]
+        table_comment = con.execute(
+            "select comment from duckdb_tables() where table_name = 'kpi_company_monthly'"
+        ).fetchone()[0]
+    assert undescribed == []
+    assert internal == []
+    assert win_rate == "deals_won / (deals_won + deals_lost)."
+    assert table_comment.startswith("One row per month")
+
+
+def test_connect_prints_a_url_that_a_sqlalchemy_client_opens(published, capsys, monkeypatch):
+    from salesperf.cli import main
+
+    monkeypatch.setenv("SALESPERF_WAREHOUSE", str(published.warehouse))
+    assert main(["connect"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("SQLAlchemy URL"))
+    url = lines[heading + 1].strip()
+    assert url == sqlalchemy_url(serving_path(published))
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as con:
+            revenue = con.execute(
+                sa.text("select revenue from marts.kpi_company_monthly where month = :m"),
+                {"m": FEB},
+            ).scalar_one()
+            with pytest.raises(sa.exc.DBAPIError):  # read-only
+                con.execute(sa.text("delete from marts.kpi_company_monthly"))
+    finally:
+        engine.dispose()
+    assert float(revenue) == 12000.0  # O1 10,000 + O3 2,000 (test_kpis_fixture)

@@ -295,6 +295,23 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> None:
     )
 
 
+def cmd_connect(args: argparse.Namespace, settings: Settings) -> None:
+    """How a BI tool or an analyst connects to the published marts, read-only."""
+    from salesperf.publish import parquet_dir, serving_path, sqlalchemy_url
+
+    serving = serving_path(settings)
+    if not serving.exists():
+        raise UserError(f"nothing published yet at {serving}: run `salesperf run` first")
+    print(
+        f"serving file (read-only; schema marts): {serving}\n"
+        f"SQLAlchemy URL (Superset, pandas, Jupyter; duckdb-engine):\n  {sqlalchemy_url(serving)}\n"
+        "  keep no connection open between queries (NullPool) to see each new version\n"
+        f"Metabase (DuckDB driver): database file {serving}, read only: on\n"
+        f"DuckDB CLI: duckdb -readonly {serving}\n"
+        f"Parquet (one file per mart): {parquet_dir(settings)}/*.parquet"
+    )
+
+
 def cmd_reset(args: argparse.Namespace, settings: Settings) -> None:
     """Delete the warehouse and what was made from it; keep the virtual environment, the
     landing files and the Dagster instance's history."""
@@ -433,6 +450,9 @@ def parser() -> argparse.ArgumentParser:
 
     rb = sub.add_parser("rollback", help="serve the previously published version again")
     rb.set_defaults(func=cmd_rollback)
+
+    cn = sub.add_parser("connect", help="how a BI tool connects to the published marts")
+    cn.set_defaults(func=cmd_connect)
 
     rs = sub.add_parser(
         "reset",

@@ -105,6 +105,55 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, names: list[str]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
+def _internal_columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """When a row was loaded or built: bookkeeping for incremental models, not for BI."""
+    return [
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() where database_name = 'working' "
+            "and schema_name = 'marts' and table_name = ? order by column_index",
+            [name],
+        ).fetchall()
+        if r[0] in INTERNAL_COLUMNS
+    ]
+
+
+def _describe(con: duckdb.DuckDBPyConnection, names: list[str], manifest: Path) -> None:
+    """The dbt descriptions as DuckDB comments, so a BI tool browsing the serving file
+    (Metabase, Superset, DBeaver) shows what each table and column means."""
+    if not manifest.exists():
+        return
+    import json
+
+    models = {
+        n["name"]: n
+        for n in json.loads(manifest.read_text())["nodes"].values()
+        if n["resource_type"] == "model"
+    }
+    present = {
+        (t, c)
+        for t, c in con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where database_name = current_database() and schema_name = 'marts'"
+        ).fetchall()
+    }
+
+    def text(value: str) -> str:
+        return "'" + " ".join(value.split()).replace("'", "''") + "'"
+
+    for name in names:
+        model = models.get(name)
+        if model is None:
+            continue
+        if model.get("description"):
+            con.execute(f"comment on table marts.{name} is {text(model['description'])}")
+        for column, spec in model.get("columns", {}).items():
+            if spec.get("description") and (name, column) in present:
+                con.execute(
+                    f'comment on column marts.{name}."{column}" is {text(spec["description"])}'
+                )
+
+
 def withdrawn(settings: Settings) -> set[str]:
     path = serving_dir(settings) / WITHDRAWN
     return set(path.read_text().split()) if path.exists() else set()
@@ -135,8 +184,13 @@ def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") 
                 raise UserError("nothing to publish: the working warehouse has no marts")
             con.execute("create schema marts")
             for name in names:
-                con.execute(f"create table marts.{name} as select * from working.marts.{name}")
+                internal = _internal_columns(con, name)
+                dropped = f" exclude ({', '.join(internal)})" if internal else ""
+                con.execute(
+                    f"create table marts.{name} as select *{dropped} from working.marts.{name}"
+                )
                 tables[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            _describe(con, names, settings.project_dir / "target" / "manifest.json")
             fingerprint = _fingerprint(con, names)
             if fingerprint in withdrawn(settings) and serving_path(settings).exists():
                 return Publication(
