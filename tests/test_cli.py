@@ -101,3 +101,26 @@ def test_a_selection_that_matches_nothing_fails(tmp_path):
     result = run("build", "--select", "no_such_model", tmp_path=tmp_path)
     assert result.returncode == 2
     assert "--select 'no_such_model' matches no dbt node" in result.stderr
+
+
+def test_metricflow_errors_become_one_line():
+    from salesperf.metrics import mf_error
+
+    output = """ERROR: Got error(s) during query resolution.
+
+Error #1:
+  Message:
+
+    The given input does not exactly match any known metrics.
+
+    Suggestions:
+      ['win_rate', 'source_win_rate', 'company_win_rate', 'close_rate']
+
+Log File:: /x/logs/metricflow.log
+If you think you found a bug, please report it here:
+    https://github.com/dbt-labs/metricflow/issues
+"""
+    assert mf_error(output) == (
+        "The given input does not exactly match any known metrics. "
+        "(did you mean win_rate, source_win_rate, company_win_rate?)"
+    )

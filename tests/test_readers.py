@@ -383,3 +383,18 @@ def test_connect_prints_a_url_that_a_sqlalchemy_client_opens(published, capsys, 
     finally:
         engine.dispose()
     assert float(revenue) == 12000.0  # O1 10,000 + O3 2,000 (test_kpis_fixture)
+
+
+def test_metrics_print_ordered_plain_numbers_and_one_line_errors(published, capsys, monkeypatch):
+    from salesperf.cli import main
+
+    monkeypatch.setenv("SALESPERF_WAREHOUSE", str(published.warehouse))
+    args = ["metrics", "query", "--metrics", "revenue", "--group-by", "metric_time__month"]
+    assert main(args) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
+    months = [r[0] for r in rows]
+    assert months == sorted(months) and len(months) == 2  # January, February
+    assert rows[-1][-1] == "12000"  # February: plain, not 1.2e+04
+    assert main(["metrics", "query", "--metrics", "revenu", "--group-by", "metric_time"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "did you mean revenue" in err[0]

@@ -254,9 +254,15 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> None:
 def cmd_metrics(args: argparse.Namespace, settings: Settings) -> None:
     """MetricFlow's `mf` on the published marts, read-only: `salesperf metrics query
     --metrics win_rate --group-by metric_time__month,rep__team_id`."""
-    from salesperf.metrics import run_mf
+    from salesperf.metrics import query_table, run_mf
 
-    run_mf(settings, args.mf_args or ["list", "metrics"])
+    mf_args = args.mf_args or ["list", "metrics"]
+    wants_raw = any(a in ("--help", "-h", "--csv", "--explain") for a in mf_args)
+    if mf_args[0] == "query" and not wants_raw:
+        # ordered rows and plain numbers (mf's own table is unordered, 9.94652e+06)
+        print(query_table(settings, mf_args))
+        return
+    run_mf(settings, mf_args)
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> None:

@@ -63,12 +63,67 @@ def run_mf(settings: Settings, args: Sequence[str], *, capture: bool = False) ->
         check=False,
     )
     if result.returncode != 0:
-        detail = (result.stderr or result.stdout or "").strip().splitlines() if capture else []
-        raise UserError(
-            f"mf {' '.join(args)} failed (exit {result.returncode})"
-            + (f": {detail[-1]}" if detail else "")
-        )
+        if not capture:
+            raise UserError(f"mf {' '.join(args)} failed (exit {result.returncode})")
+        raise UserError(f"metrics: {mf_error(result.stderr or result.stdout or '')}")
     return result.stdout or ""
+
+
+def mf_error(output: str) -> str:
+    """MetricFlow's error in one line: its message and its suggestions, without the
+    banner, the log paths and the request to report a bug."""
+    lines = [line.strip() for line in output.splitlines()]
+    message = ""
+    if "Message:" in lines:
+        start = lines.index("Message:") + 1
+        message = next((line for line in lines[start:] if line), "")
+    if not message:
+        useful = [
+            line
+            for line in lines
+            if line
+            and not line.startswith(("Log File", "Artifact", "If you think", "https://"))
+            and "Initiating query" not in line
+        ]
+        message = useful[-1] if useful else "MetricFlow failed without a message"
+    suggestions = next((lines[i + 1] for i, line in enumerate(lines) if line == "Suggestions:"), "")
+    if suggestions:
+        names = [n.strip(" '\"") for n in suggestions.strip("[]").split(",")][:3]
+        message += f" (did you mean {', '.join(names)}?)"
+    return message.removeprefix("ERROR: ")
+
+
+def _plain(value: str) -> str:
+    """A number as people read it: no exponent, no trailing zeros."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if number != number:  # NaN
+        return value
+    if number.is_integer():
+        return f"{int(number)}"
+    return f"{number:.4f}".rstrip("0").rstrip(".")
+
+
+def query_table(settings: Settings, args: Sequence[str]) -> str:
+    """`mf query ...` printed as a table ordered by its group-by columns, plain numbers."""
+    from salesperf.report import table
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "query.csv"
+        run_mf(settings, [*args, "--csv", str(out), "--quiet"], capture=True)
+        with out.open(newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns = list(reader.fieldnames or [])
+            rows = list(reader)
+    metrics: list[str] = []
+    for i, arg in enumerate(args):
+        if arg == "--metrics" and i + 1 < len(args):
+            metrics = args[i + 1].split(",")
+    keys = [c for c in columns if c not in metrics]
+    rows.sort(key=lambda r: tuple(r[k] for k in keys))
+    return table(columns, [[_plain(r[c] or "") or "-" for c in columns] for r in rows])
 
 
 def query(
