@@ -271,12 +271,24 @@ def test_dashboard_and_tv_board_render_the_fixture_month(published, tmp_path):
     dom = render(pages.index, tmp_path / "dashboard.png", "1400,3000")
     tiles = dict(re.findall(r'id="tile-(\w+)">([^<]*)<', dom))
     assert tiles == {
-        "revenue": "12,000",
+        "revenue": "12,000 USD",
         "win_rate": "100.0%",  # O1 and O3 won, nothing lost
         "new_customers": "1",  # A1
-        "cac": "3,625",  # (3000 + 500) EUR x 1.25
-        "revenue_per_rep": "4,000",  # 12000 / U2, U3, U4
+        "cac": "3,625 USD",  # (3000 + 500) EUR x 1.25
+        "revenue_per_rep": "4,000 USD",  # 12000 / U2, U3, U4
         "calls_per_rep": "0.75",  # C5, C6, C8 over U1-U4
+    }
+    # against January: revenue was unknown (O5, the only win, has no amount); win rate
+    # 1 won (O5) of 2 closed (O4 lost) = 50 %; new customers 1 (A4); CAC (3000 + 1000) / 1
+    # = 4000 -> 3625 is 9.4 % lower; calls per rep 6 (C1-C4, C7, C9) / 4 = 1.5 -> 0.75
+    notes = dict(re.findall(r'id="tile-(\w+)-0">([^<]*)<', dom))
+    assert notes == {
+        "revenue": "last month unknown",
+        "win_rate": "▲ 50.0 pts vs last month",
+        "new_customers": "= 0.0% vs last month",
+        "cac": "▼ 9.4% vs last month",
+        "revenue_per_rep": "last month unknown",
+        "calls_per_rep": "▼ 50.0% vs last month",
     }
     # G2: O1 won 10000 on 14 Feb against 8000, all 20 business days elapsed
     assert table(dom, "scorecard-ae")[1:] == [
@@ -291,6 +303,7 @@ def test_dashboard_and_tv_board_render_the_fixture_month(published, tmp_path):
     tv = render(pages.tv, tmp_path / "tv.png", "1920,1080")
     assert re.search(r'<meta http-equiv="refresh" content="\d+">', tv)
     assert "Leaderboard — February 2025" in tv
+    assert "version" not in tv.split("<body>", 1)[1].split("<script", 1)[0]  # no build id
     assert table(tv, "tv-leaderboard-ae")[0] == ["1", "Alex AE", "10,000"]
     assert charts_drawn(tv) == 3
 
@@ -398,3 +411,53 @@ def test_metrics_print_ordered_plain_numbers_and_one_line_errors(published, caps
     assert main(["metrics", "query", "--metrics", "revenu", "--group-by", "metric_time"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "did you mean revenue" in err[0]
+
+
+MEASURE = """<script>
+window.addEventListener('load', function () { setTimeout(function () {
+  var de = document.documentElement, shown = [];
+  document.querySelectorAll('.tile, .board.active table, .board.active .chart, '
+      + '.board.active td.name, section .js-plotly-plot').forEach(function (e) {
+    var r = e.getBoundingClientRect();
+    shown.push({cls: e.className, top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                cut: e.scrollWidth > e.clientWidth + 1});
+  });
+  document.body.setAttribute('data-layout', JSON.stringify({
+    width: innerWidth, height: innerHeight, scrollWidth: de.scrollWidth,
+    scrollHeight: de.scrollHeight, shown: shown}));
+}, 1500); });
+</script>"""
+
+
+def layout(page: Path, size: str, tmp_path: Path) -> dict:
+    """Where the page's elements land in a window of `size`, measured by Chromium."""
+    probe = page.with_name(f"measure-{page.name}")
+    probe.write_text(page.read_text().replace("</body>", MEASURE + "</body>"))
+    dom = render(probe, tmp_path / f"{page.stem}-{size.replace(',', 'x')}.png", size)
+    found = re.search(r'data-layout="([^"]*)"', dom)
+    assert found, "the measuring script did not run"
+    return json.loads(found.group(1).replace("&quot;", '"'))
+
+
+def test_the_tv_board_fits_a_1920x1080_screen_and_cuts_no_name(published, tmp_path):
+    pages = write_dashboard(published, tmp_path / "dashboard")
+    seen = layout(pages.tv, "1920,1080", tmp_path)
+    assert seen["scrollHeight"] <= seen["height"] and seen["scrollWidth"] <= seen["width"]
+    boxes = seen["shown"]
+    assert any(b["cls"] == "chart" for b in boxes)  # the chart beside the table
+    for box in boxes:
+        assert box["top"] >= 0 and box["bottom"] <= seen["height"], box
+        assert box["left"] >= 0 and box["right"] <= seen["width"], box
+    names = [b for b in boxes if b["cls"] == "name"]
+    assert names and not any(b["cut"] for b in names)
+
+
+def test_the_dashboard_fits_a_laptop_width(published, tmp_path):
+    pages = write_dashboard(published, tmp_path / "dashboard")
+    seen = layout(pages.index, "1400,1000", tmp_path)
+    assert seen["scrollWidth"] <= seen["width"]  # nothing wider than the window
+    tiles = [b for b in seen["shown"] if b["cls"] == "tile"]
+    assert len(tiles) == 6
+    assert all(b["bottom"] <= seen["height"] for b in tiles)  # the headline is on screen
+    charts = [b for b in seen["shown"] if "js-plotly-plot" in b["cls"]]
+    assert charts and all(b["right"] <= seen["width"] for b in charts)

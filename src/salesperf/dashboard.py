@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import shutil
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -69,6 +69,9 @@ def _chart(fig: go.Figure, div_id: str, height: int = 340) -> str:
         template="plotly_white",
         legend={"orientation": "h", "y": -0.2},
     )
+    # room for the longest rep name instead of cutting it
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return pio.to_html(
         fig, include_plotlyjs=False, full_html=False, div_id=div_id, config=CHART_CONFIG
     )
@@ -115,22 +118,83 @@ def _names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {k: v or k for k, v in reps + teams}
 
 
-def _tiles(con: duckdb.DuckDBPyConnection, month: date) -> str:
+def _change(now: object, before: object, kind: str) -> str:
+    """The change against last month: points for a rate, a percentage for the rest."""
+    if now is None or before is None:
+        return "last month unknown" if now is not None else "unknown this month"
+    now, before = float(now), float(before)
+    if kind == "pct":
+        delta = (now - before) * 100
+        return (
+            f"{'▲' if delta > 0 else '▼' if delta < 0 else '='} {abs(delta):.1f} pts vs last month"
+        )
+    if before == 0:
+        return "last month: 0"
+    delta = (now - before) / abs(before)
+    return f"{'▲' if delta > 0 else '▼' if delta < 0 else '='} {abs(delta):.1%} vs last month"
+
+
+def _tiles(con: duckdb.DuckDBPyConnection, month: date, currency: str) -> str:
+    """Each headline KPI with its currency, its change against last month and, where the
+    company set a monthly goal on it, its attainment of that target."""
     columns = ", ".join(name for name, _ in TILES)
-    row = _rows(con, f"select {columns} from marts.kpi_company_monthly where month = ?", [month])
-    values = row[0] if row else {}
+    found = _rows(
+        con,
+        f"select month, {columns} from marts.kpi_company_monthly "
+        "where month in (?, ?::date - interval 1 month) order by month desc",
+        [month, month],
+    )
+    values = found[0] if found and found[0]["month"] == month else {}
+    before = found[-1] if found and found[-1]["month"] != month else {}
+    targets = {
+        r["metric"]: r
+        for r in _rows(
+            con,
+            """select metric, target, attainment from marts.kpi_scorecard
+            where scope = 'company' and grain = 'month' and period_start = ?""",
+            [month],
+        )
+    }
     tiles = []
     for name, kind in TILES:
         label = name.replace("_", " ")
         value = fmt(values.get(name), kind)
+        if kind == "money" and value != "-":
+            value = f"{value} {currency}"
+        notes = [_change(values.get(name), before.get(name), kind)]
+        if name in targets and targets[name]["target"] is not None:
+            target = targets[name]
+            notes.append(
+                f"{fmt(target['attainment'], 'pct')} of target {fmt(target['target'], kind)}"
+            )
         tiles.append(
             f'<div class="tile"><div class="label">{label}</div>'
-            f'<div class="value" id="tile-{name}">{value}</div></div>'
+            f'<div class="value" id="tile-{name}">{html.escape(value)}</div>'
+            + "".join(
+                f'<div class="note" id="tile-{name}-{i}">{html.escape(n)}</div>'
+                for i, n in enumerate(notes)
+            )
+            + "</div>"
         )
     return '<div class="tiles">' + "".join(tiles) + "</div>"
 
 
-def _company_trends(con: duckdb.DuckDBPyConnection) -> str:
+def _immature_from(con: duckdb.DuckDBPyConnection, as_of: date) -> date | None:
+    """The first month whose cohorts are too recent to have converted: created less than
+    the mean sales cycle of the won deals before the as-of date."""
+    cycle = con.execute(
+        """select sum(sales_cycle_days_total) / nullif(sum(deals_won), 0)
+        from marts.kpi_company_monthly"""
+    ).fetchone()[0]
+    if cycle is None:
+        return None
+    return con.execute(
+        "select date_trunc('month', ?::date - to_days(cast(round(?) as integer)))::date",
+        [as_of, cycle],
+    ).fetchone()[0]
+
+
+def _company_trends(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
     rows = _rows(
         con,
         """select month, revenue, win_rate, opportunity_conversion_rate, cac,
@@ -138,6 +202,7 @@ def _company_trends(con: duckdb.DuckDBPyConnection) -> str:
         from marts.kpi_company_monthly order by month""",
     )
     months = [r["month"] for r in rows]
+    immature = _immature_from(con, as_of)
     revenue = go.Figure(go.Bar(x=months, y=[r["revenue"] for r in rows], name="revenue"))
     revenue.update_layout(title="Revenue by month")
     rates = go.Figure()
@@ -145,9 +210,23 @@ def _company_trends(con: duckdb.DuckDBPyConnection) -> str:
         rates.add_trace(
             go.Scatter(x=months, y=[r[column] for r in rows], name=column.replace("_", " "))
         )
-    rates.update_layout(title="Conversion", yaxis_tickformat=".0%")
+    rates.update_layout(title="Conversion (cohorts by creation month)", yaxis_tickformat=".0%")
+    if immature is not None and months and immature <= months[-1]:
+        # a cohort younger than the usual sales cycle has not had time to convert: its low
+        # rate is not a collapse
+        rates.add_vrect(
+            x0=immature - timedelta(days=15),
+            x1=months[-1] + timedelta(days=15),
+            fillcolor="#888",
+            opacity=0.12,
+            line_width=0,
+            annotation_text="too recent to have converted",
+            annotation_position="top left",
+        )
     cac = go.Figure(go.Scatter(x=months, y=[r["cac"] for r in rows], name="CAC", mode="lines"))
-    cac.update_layout(title="Customer acquisition cost")
+    # one launch month's cost can be 50 times a normal month's: a log axis keeps the rest
+    cac.update_layout(title="Customer acquisition cost (log scale)")
+    cac.update_yaxes(type="log")
     for fig in (revenue, rates, cac):
         _months_axis(fig, months)
     return (
@@ -362,7 +441,8 @@ def _am_books(con: duckdb.DuckDBPyConnection) -> str:
     )
     fig.update_layout(title="AM book value at month end")
     nrr = go.Figure(go.Scatter(x=months, y=[r["net_revenue_retention"] for r in rows], name="NRR"))
-    nrr.update_layout(title="Net revenue retention", yaxis_tickformat=".0%")
+    # NRR moves within a few points: whole-percent ticks repeated (99 %, 99 %, 100 %)
+    nrr.update_layout(title="Net revenue retention", yaxis_tickformat=".1%")
     _months_axis(fig, months)
     _months_axis(nrr, months)
     return (
@@ -380,6 +460,7 @@ section{padding:8px 24px} h2{font-size:18px;margin:18px 0 8px}
   box-shadow:0 1px 2px #0002}
 .tile .label{font-size:12px;color:#5b6477;text-transform:uppercase}
 .tile .value{font-size:26px;font-weight:600}
+.tile .note{font-size:12px;color:#5b6477}
 /* auto-fill, not auto-fit: a chart is drawn as soon as it is parsed, and with auto-fit the
    first chart of a row would take the whole row's width before its neighbours exist */
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:12px}
@@ -392,14 +473,22 @@ th:first-child,td:first-child,td:nth-child(2){text-align:left}
 """
 
 TV_STYLE = """
-html,body{margin:0;height:100%;background:#0d1117;color:#f0f3f6;font-family:system-ui,sans-serif}
-header{display:flex;justify-content:space-between;padding:2vh 3vw;font-size:3vh}
-.board{display:none;padding:0 3vw} .board.active{display:block}
-.board h2{font-size:5vh;margin:1vh 0}
-.board table{width:100%;font-size:4vh;border-collapse:collapse}
-.board td{padding:.8vh 1vw;border-bottom:1px solid #30363d}
-.board td.rank{width:8vw;color:#f2cc60;font-weight:700} .board td.value{text-align:right}
-.board .chart{height:38vh}
+html,body{margin:0;height:100vh;overflow:hidden;background:#0d1117;color:#f0f3f6;
+  font-family:system-ui,sans-serif}
+header{display:flex;align-items:baseline;justify-content:space-between;height:8vh;
+  padding:0 3vw;box-sizing:border-box}
+header h1{font-size:4.5vh;margin:0} header p{font-size:2.6vh;margin:0;color:#9da7b3}
+/* the table and its chart side by side: a 1920x1080 screen shows both, nothing scrolls */
+.board{display:none;height:90vh;padding:0 3vw;box-sizing:border-box}
+.board.active{display:grid;grid-template-columns:44% 56%;grid-template-rows:8vh 80vh}
+.board h2{grid-column:1/3;font-size:4.5vh;margin:0;align-self:center}
+.board table{font-size:3.6vh;border-collapse:collapse;align-self:start;width:100%;
+  table-layout:fixed}
+.board td{padding:.6vh 1vw;border-bottom:1px solid #30363d;white-space:nowrap}
+.board td.name{overflow:hidden;text-overflow:ellipsis}
+.board td.rank{width:5vw;color:#f2cc60;font-weight:700}
+.board td.value{text-align:right;width:14vw}
+.board .chart{height:78vh;min-width:0}
 """
 
 
@@ -427,20 +516,23 @@ def _tv_page(
         rows = _leaderboard_rows(con, role, metric, month, 10)
         table = "".join(
             f'<tr><td class="rank">{r["rank"]}</td>'
-            f"<td>{html.escape(names.get(r['entity_id'], r['entity_id']))}</td>"
+            f'<td class="name">{html.escape(names.get(r["entity_id"], r["entity_id"]))}</td>'
             f'<td class="value">{fmt(r["value"], kind)}</td></tr>'
             for r in rows
         )
+        # horizontal bars: a whole name reads on one line, first place on top
         fig = go.Figure(
             go.Bar(
-                x=[names.get(r["entity_id"], r["entity_id"]) for r in rows],
-                y=[r["value"] for r in rows],
+                y=[names.get(r["entity_id"], r["entity_id"]) for r in rows][::-1],
+                x=[r["value"] for r in rows][::-1],
+                orientation="h",
                 marker_color="#f2cc60",
             )
         )
+        fig.update_yaxes(automargin=True, showticklabels=False)
         fig.update_layout(
-            height=320,
-            margin={"l": 60, "r": 20, "t": 10, "b": 60},
+            autosize=True,  # fills the chart box beside the table
+            margin={"l": 80, "r": 20, "t": 10, "b": 20},
             template="plotly_dark",
             font={"size": 22},  # read from across the room
             paper_bgcolor="#0d1117",
@@ -452,6 +544,8 @@ def _tv_page(
             full_html=False,
             div_id=f"tv-chart-{role.lower()}",
             config={"displayModeBar": False, "staticPlot": True, "responsive": True},
+            default_height="100%",
+            default_width="100%",
         )
         active = " active" if number == 0 else ""
         boards.append(
@@ -475,7 +569,7 @@ def _tv_page(
     body = "".join(boards) + rotate
     return _page(
         f"Leaderboard — {month:%B %Y}",
-        f"as of {as_of} · published version {version}",
+        f"as of {as_of:%d %B %Y}",  # the sales floor needs the date, not a build id
         body,
         style=TV_STYLE,
         head=head,
@@ -493,15 +587,15 @@ def write_dashboard(settings: Settings, out: Path | None = None) -> Dashboard:
     (staging / "assets").mkdir(parents=True)
     (staging / "assets" / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
     with connect_read_only(serving) as con:
-        version, not_delivered = con.execute(
-            "select version, entities_not_delivered from marts._publication"
+        version, not_delivered, currency = con.execute(
+            "select version, entities_not_delivered, reporting_currency from marts._publication"
         ).fetchone()
         as_of = _as_of(con)
         month = _latest_complete_month(con, as_of)
         names = _names(con)
         sections = [
-            (f"Company, {month:%B %Y}", _tiles(con, month)),
-            ("Company trends", _company_trends(con)),
+            (f"Company, {month:%B %Y}", _tiles(con, month, currency)),
+            ("Company trends", _company_trends(con, as_of)),
             (f"Scorecards: pace this month (as of {as_of})", _scorecards(con, names)),
             ("Quota attainment", _quota_distribution(con, month)),
             (f"Leaderboards, {month:%B %Y}", _leaderboards(con, month, names)),

@@ -105,6 +105,14 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, names: list[str]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
+def _reporting_currency(settings: Settings) -> str:
+    """The currency every amount is in (dbt var reporting_currency): readers label money."""
+    import yaml
+
+    config = yaml.safe_load((settings.project_dir / "dbt_project.yml").read_text())
+    return str((config.get("vars") or {}).get("reporting_currency", "USD"))
+
+
 def _internal_columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     """When a row was loaded or built: bookkeeping for incremental models, not for BI."""
     return [
@@ -203,7 +211,8 @@ def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") 
                 """create table marts._publication as
                 select ? as version, ? as run_id, ?::timestamp as published_at,
                        ? as source_warehouse, ?::date as as_of_date,
-                       ? as entities_not_delivered, ? as fingerprint""",
+                       ? as entities_not_delivered, ? as fingerprint,
+                       ? as reporting_currency""",
                 [
                     version,
                     run_id,
@@ -212,6 +221,7 @@ def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") 
                     as_of,
                     not_delivered,
                     fingerprint,
+                    _reporting_currency(settings),
                 ],
             )
             con.execute("detach working")
