@@ -100,3 +100,13 @@ def test_links_in_the_readme_and_docs_resolve():
             if not (page.parent / target).resolve().exists():
                 broken.append(f"{page.relative_to(ROOT)} -> {target}")
     assert broken == []
+
+
+def test_dbt_docs_open_on_our_overview_and_every_model_has_an_owner():
+    manifest = json.loads((ROOT / "target" / "manifest.json").read_text())
+    overview = manifest["docs"]["doc.salesperf.__overview__"]["block_contents"]
+    assert "KPI catalogue" in overview and "Welcome" not in overview
+    owners = {g["name"]: g["owner"] for g in manifest["groups"].values()}
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    assert models and all(owners.get(n["group"], {}).get("email") for n in models)
+    assert all(e["owner"].get("email") for e in manifest["exposures"].values())
