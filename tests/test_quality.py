@@ -129,3 +129,36 @@ def test_validations_that_overlap_take_turns_on_the_shared_gx_context(project):
         reports = list(pool.map(lambda _: run(project), range(4)))
     assert all(report.passed for report in reports)
     assert all(not s.error for report in reports for s in report.suites)
+
+
+def test_the_gate_runs_as_sql_and_lets_go_of_the_warehouse(project):
+    """GX computes the expectations inside DuckDB (SQL datasource, one persisted
+    connection), a planted bad value fails on that path, and afterwards no handle is left:
+    dbt, in another process, must be able to write the file next."""
+    import subprocess
+    import sys
+
+    suite(
+        project,
+        "ratios",
+        [
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "r", "min_value": 0, "max_value": 1},
+                "meta": {"severity": "error"},
+            }
+        ],
+    )
+    report = run(project)
+    assert not report.passed and "1 unexpected, e.g. [1.5]" in report.failures()[0]
+    writer = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute('create table x as select 1')"
+    done = subprocess.run(
+        [sys.executable, "-c", writer, str(project.warehouse)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    # and a batch filter is SQL: the suite's query is bound before GX sees it
+    from salesperf.quality import _bound
+
+    assert _bound("select 1 where b = $batch_id and n < $n", {"batch_id": "a'b", "n": 3}) == (
+        "select 1 where b = 'a''b' and n < 3"
+    )
