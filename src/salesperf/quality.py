@@ -230,35 +230,44 @@ def _run_suites(
     results: list[SuiteResult] = []
     rendered: list = []  # this run's suites and results: the only Data Docs pages rebuilt
     engine = source.get_execution_engine()
-    # one connection for GX and for our own queries (bounds, offenders): the one GX
-    # persists for DuckDB, opened here so the suites' rows can be a temporary view on it
-    engine._connection = engine._connection or engine.engine.connect()
+    # our own queries (bounds, offenders) share GX's DuckDB instance: a second handle with
+    # another configuration is refused, and a second instance would double the cache
+    raw = engine.engine.raw_connection()
     try:
-        con = engine._connection.connection.driver_connection
+        con = raw.driver_connection
         for spec in load_suites(settings, layer):
             query = _projected(con, spec["meta"]["salesperf"]["query"], _columns_used(spec))
-            name = spec["name"]
-            # the batch's rows are a temporary view on GX's connection: the suite, its
-            # asset and checkpoint are saved once, and nothing in GX's configuration
-            # changes from batch to batch (re-adding an asset per batch rewrote the
-            # context's YAML each time: most of the gate's time on small batches)
-            view = "gx_rows_" + re.sub(r"\W", "_", name)
-            checkpoint = None
             for label, query_params, suite_params in frames(con, spec):
                 result = SuiteResult(label)
                 results.append(result)
+                bound = _bound(query, query_params)
                 try:
-                    con.execute(
-                        f"create or replace temp view {view} as {_bound(query, query_params)}"
-                    )
+                    con.execute(f"describe {bound}")
                 except duckdb.Error as exc:
                     result.error = f"query failed: {str(exc).splitlines()[0]}"
                     continue
-                if checkpoint is None:
-                    checkpoint = _checkpoint(gx, context, source, spec, view)
+                name = spec["name"]
+                suite = context.suites.add_or_update(_suite(gx, spec))
+                # one asset per suite, its query this batch's: the batch filter is SQL
+                if name in {a.name for a in source.assets}:
+                    source.delete_asset(name)
+                asset = source.add_query_asset(name, query=bound)
+                batch = asset.add_batch_definition_whole_table("whole")
+                validation = context.validation_definitions.add_or_update(
+                    gx.ValidationDefinition(name=name, data=batch, suite=suite)
+                )
+                checkpoint = context.checkpoints.add_or_update(
+                    gx.Checkpoint(
+                        name=name,
+                        validation_definitions=[validation],
+                        actions=[],  # results are stored; the docs are built once below
+                        result_format="SUMMARY",
+                    )
+                )
                 run = checkpoint.run(
                     expectation_parameters=suite_params,
-                    # Data Docs list the validation under its suite and batch, not "__none__"
+                    # Data Docs list the validation under its suite and batch, not
+                    # "__none__"
                     run_id=RunIdentifier(run_name=label),
                 )
                 rendered += [ExpectationSuiteIdentifier(name=name), *run.run_results]
@@ -268,6 +277,7 @@ def _run_suites(
     finally:
         # the connections must not outlive the gate: dbt writes this file next, from
         # another process, and DuckDB lets no writer in while any handle is open
+        raw.close()
         _release(engine)
         source.get_engine().dispose()  # the datasource's own engine (its connection test)
     # Rebuilding every stored validation each run made the gate slower with every run
@@ -275,30 +285,6 @@ def _run_suites(
     context.build_data_docs(resource_identifiers=rendered)
     index = docs_index(settings)
     return QualityReport(layer, results, index if index.exists() else None)
-
-
-def _checkpoint(gx: Any, context: Any, source: Any, spec: dict, view: str) -> Any:
-    """The suite, its query asset (reading `view`) and its checkpoint, saved once."""
-    name = spec["name"]
-    suite = context.suites.add_or_update(_suite(gx, spec))
-    query = f"select * from {view}"
-    if name in {a.name for a in source.assets} and source.get_asset(name).query == query:
-        batch = source.get_asset(name).get_batch_definition("whole")
-    else:
-        if name in {a.name for a in source.assets}:
-            source.delete_asset(name)
-        batch = source.add_query_asset(name, query=query).add_batch_definition_whole_table("whole")
-    validation = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=name, data=batch, suite=suite)
-    )
-    return context.checkpoints.add_or_update(
-        gx.Checkpoint(
-            name=name,
-            validation_definitions=[validation],
-            actions=[],  # results are stored; the docs are built once for the whole run
-            result_format="SUMMARY",
-        )
-    )
 
 
 def _release(engine: Any) -> None:
