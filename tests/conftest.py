@@ -56,13 +56,18 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
-def write_batch(folder: Path, files: dict[str, str], complete: bool = True) -> Path:
-    """Write CSV extracts (entity -> text) into a batch folder."""
+def write_batch(
+    folder: Path, files: dict[str, str], complete: bool = True, sample: bool = False
+) -> Path:
+    """Write CSV extracts (entity -> text) into a batch folder; `sample`: a hand-written
+    batch that extends a generated sample (loaded on its own into the sample's warehouse)."""
     folder.mkdir(parents=True, exist_ok=True)
     for entity, text in files.items():
         (folder / f"{entity}.csv").write_text(text.strip() + "\n")
     if complete:
         (folder / "_SUCCESS").touch()
+    if sample:
+        (folder / "_SAMPLE").write_text("hand-written, extends the generated sample\n")
     return folder
 
 

@@ -117,8 +117,9 @@ def test_incremental_runs_equal_a_full_rebuild(tmp_path, settings):
         tmp_path / "zz_lone" / "99999998T000000_lone",
         {
             "activities": "activity_id,owner_id,activity_type,occurred_at,updated_at\n"
-            f"LONE,{owner},call,{lone_day}T09:00:00,2029-01-01T00:00:00"
+            f"LONE,{owner},call,{lone_day}T09:00:00,2025-12-30T00:00:00"
         },
+        sample=True,
     )
     load_path(settings.warehouse, lone)
     build(settings)
@@ -127,10 +128,10 @@ def test_incremental_runs_equal_a_full_rebuild(tmp_path, settings):
         {
             "activities": f"""
 activity_id,owner_id,activity_type,occurred_at,updated_at,is_deleted
-{a1},{owner},call,{old_day}T09:00:00,2030-01-01T00:00:00,true
-{a2},{owner},meeting,{old_day}T10:00:00,2030-01-01T00:00:00,
-LATE1,{owner},call,{old_day}T11:00:00,2030-01-01T00:00:00,
-LONE,,call,,2030-01-01T00:00:00,true
+{a1},{owner},call,{old_day}T09:00:00,2025-12-31T00:00:00,true
+{a2},{owner},meeting,{old_day}T10:00:00,2025-12-31T00:00:00,
+LATE1,{owner},call,{old_day}T11:00:00,2025-12-31T00:00:00,
+LONE,,call,,2025-12-31T00:00:00,true
 """,
             "users": f"""
 user_id,full_name,role,team_id,hire_date,updated_at
@@ -141,19 +142,20 @@ user_id,full_name,role,team_id,hire_date,updated_at
             "leads": f"""
 lead_id,created_at,owner_id,budget_confirmed,authority_confirmed,need_confirmed,timing_confirmed,employee_count,updated_at,is_deleted
 {sent_lead},{old_day}T08:00:00,{owner},true,true,true,true,500,{old_day}T08:00:00,
-{other_lead},{old_day}T08:00:00,{owner},,,,,,2030-01-01T00:00:00,true
+{other_lead},{old_day}T08:00:00,{owner},,,,,,2025-12-31T00:00:00,true
 """,
             "lead_handoffs": f"""
 handoff_id,lead_id,sdr_id,ae_id,sent_at,decision,decided_at,rejection_reason,updated_at,is_deleted
-{pending},{handoff[0]},{handoff[1]},{handoff[2]},{handoff[3]:%Y-%m-%dT%H:%M:%S},rejected,2030-01-01T00:00:00,budget,2030-01-01T00:00:00,
-{dropped_handoff},{handoff[0]},{handoff[1]},{handoff[2]},{handoff[3]:%Y-%m-%dT%H:%M:%S},,,,2030-01-01T00:00:00,true
+{pending},{handoff[0]},{handoff[1]},{handoff[2]},{handoff[3]:%Y-%m-%dT%H:%M:%S},rejected,2025-12-31T00:00:00,budget,2025-12-31T00:00:00,
+{dropped_handoff},{handoff[0]},{handoff[1]},{handoff[2]},{handoff[3]:%Y-%m-%dT%H:%M:%S},,,,2025-12-31T00:00:00,true
 """,
             "opportunities": f"""
 opportunity_id,account_id,owner_id,opportunity_type,stage,amount,created_at,close_date,is_closed,is_won,updated_at,is_deleted
-{open_opportunity},{opportunity[0]},{opportunity[1]},{opportunity[2]},closed_won,{opportunity[3]},{opportunity[4]:%Y-%m-%dT%H:%M:%S},{opportunity[4]:%Y-%m-%d},true,true,2030-01-01T00:00:00,
-{dropped_opportunity},{opportunity[0]},{opportunity[1]},{opportunity[2]},closed_lost,1,{opportunity[4]:%Y-%m-%dT%H:%M:%S},{opportunity[4]:%Y-%m-%d},true,false,2030-01-01T00:00:00,true
+{open_opportunity},{opportunity[0]},{opportunity[1]},{opportunity[2]},closed_won,{opportunity[3]},{opportunity[4]:%Y-%m-%dT%H:%M:%S},{opportunity[4]:%Y-%m-%d},true,true,2025-12-31T00:00:00,
+{dropped_opportunity},{opportunity[0]},{opportunity[1]},{opportunity[2]},closed_lost,1,{opportunity[4]:%Y-%m-%dT%H:%M:%S},{opportunity[4]:%Y-%m-%d},true,false,2025-12-31T00:00:00,true
 """,
         },
+        sample=True,
     )
     load_path(settings.warehouse, late)
     build(settings)
@@ -172,8 +174,9 @@ opportunity_id,account_id,owner_id,opportunity_type,stage,amount,created_at,clos
         tmp_path / "zz_tail" / "99999999T000001_tail",
         {
             "activities": "activity_id,owner_id,activity_type,occurred_at,updated_at\n"
-            f"TAIL1,{owner},call,{last_day}T12:00:00,2030-01-02T00:00:00"
+            f"TAIL1,{owner},call,{last_day}T12:00:00,2026-01-01T00:00:00"
         },
+        sample=True,
     )
     load_path(settings.warehouse, tail)
     build(settings)

@@ -140,8 +140,8 @@ def move_a_call_to_another_month(landing: Path, delete: str) -> None:
         landing / "99999999T000000_correction",
         {
             "activities": "activity_id,owner_id,activity_type,occurred_at,updated_at,is_deleted\n"
-            f"{activity_id},{owner_id},call,{occurred_at:%Y-%m-%dT%H:%M:%S},2030-01-01T00:00:00,"
-            f"false\n{delete},,call,,2030-01-01T00:00:00,true"
+            f"{activity_id},{owner_id},call,{occurred_at:%Y-%m-%dT%H:%M:%S},2025-12-31T00:00:00,"
+            f"false\n{delete},,call,,2025-12-31T00:00:00,true"
         },
     )
 
