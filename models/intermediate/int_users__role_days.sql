@@ -1,7 +1,7 @@
 -- Which role and team each user held on each day of the reporting period while employed
--- (docs/kpi-catalogue.md, Attribution): who is an active rep of a role in a week, on a contest's day, or
--- on the as-of date. A version counts on the days it was in force, cut to its own hire and
--- termination dates; on a day with two versions both count.
+-- (docs/kpi-catalogue.md, Attribution): who is an active rep of a role in a week, on a contest's
+-- day, or on the as-of date. A version counts on the days it was in force, cut to its own hire
+-- and termination dates; on a day with two versions both count.
 with versions as (select * from {{ ref('int_users__versioned') }}),
 period as (select * from {{ ref('int_reporting_period') }}),
 

@@ -1,6 +1,6 @@
--- One row per account per reporting month: who owned it at the end of the month and of
--- the month before, the value of its active contracts on both days, and its initial
--- value (docs/kpi-catalogue.md, AM). Accounts that were never owned and never had value are left out.
+-- One row per account per reporting month: who owned it at the end of the month and of the month
+-- before, the value of its active contracts on both days, and its initial value
+-- (docs/kpi-catalogue.md, AM). Accounts that were never owned and never had value are left out.
 with accounts as (select * from {{ ref('stg_crm__accounts') }}),
 account_versions as (select * from {{ ref('int_accounts__versioned') }}),
 contracts as (select * from {{ ref('stg_crm__contracts') }}),

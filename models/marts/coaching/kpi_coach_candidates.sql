@@ -1,8 +1,8 @@
--- Reps in the top quartile of their role's attainment over the last 3 complete months,
--- and whether they already coach (docs/kpi-catalogue.md, coach_candidates). Attainment is pooled over
--- the months the rep had a target in the role (actual sum over target sum); only reps
--- employed on the as-of date are ranked. Top quartile: rank <= ceil(ranked reps / 4),
--- ties at the boundary included.
+-- Reps in the top quartile of their role's attainment over the last 3 complete months, and
+-- whether they already coach (docs/kpi-catalogue.md, coach_candidates). Attainment is pooled
+-- over the months the rep had a target in the role (actual sum over target sum); only reps
+-- employed on the as-of date are ranked. Top quartile: rank <= ceil(ranked reps / 4), ties at
+-- the boundary included.
 with attainment as (select * from {{ ref('int_rep_attainment__monthly') }}),
 role_days as (select * from {{ ref('int_users__role_days') }}),
 sessions as (select * from {{ ref('stg_crm__coaching_sessions') }}),

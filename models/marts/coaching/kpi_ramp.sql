@@ -1,7 +1,7 @@
 -- One row per rep (anyone who held the SDR, AE or AM role): hire date, tenure, and how many
--- months from hire it took to reach 100 % of target on their role's attainment metric for
--- the first time (docs/kpi-catalogue.md, ramp). Tenure month 0 is the hire month. Reps hired before the
--- first reporting month were not observed from hire: their months_to_target is NULL.
+-- months from hire it took to reach 100 % of target on their role's attainment metric for the
+-- first time (docs/kpi-catalogue.md, ramp). Tenure month 0 is the hire month. Reps hired before
+-- the first reporting month were not observed from hire: their months_to_target is NULL.
 with reps as (select * from {{ ref('dim_reps') }}),
 attainment as (select * from {{ ref('int_rep_attainment__monthly') }}),
 period as (select * from {{ ref('int_reporting_period') }}),

@@ -1,7 +1,7 @@
--- Hiring cohort (hire month) x tenure month (0 = the hire month): how the reps hired
--- together attain their role's target as they ramp (docs/kpi-catalogue.md, ramp). mean_attainment is
--- the plain mean of the reps' attainment, as the articles plot it; pooled_attainment
--- (actual sum over target sum) ships beside it for roll-ups.
+-- Hiring cohort (hire month) x tenure month (0 = the hire month): how the reps hired together
+-- attain their role's target as they ramp (docs/kpi-catalogue.md, ramp). mean_attainment is the
+-- plain mean of the reps' attainment, as the articles plot it; pooled_attainment (actual sum
+-- over target sum) ships beside it for roll-ups.
 with attainment as (select * from {{ ref('int_rep_attainment__monthly') }}),
 reps as (select * from {{ ref('dim_reps') }}),
 

@@ -1,8 +1,8 @@
--- Each contest x participant: the contest metric's total inside the window, the rank and
--- the leader (docs/kpi-catalogue.md, contest_standings). A role contest ranks the reps who held the role
--- on some day of the window, on the work they did in that role; a team contest ranks the
--- teams its scope_value names (|-separated team ids, or `all`) on their members' work.
--- A running contest has standings to the as-of date; an upcoming one lists who is in it.
+-- Each contest x participant: the contest metric's total inside the window, the rank and the
+-- leader (docs/kpi-catalogue.md, contest_standings). A role contest ranks the reps who held the
+-- role on some day of the window, on the work they did in that role; a team contest ranks the
+-- teams its scope_value names (|-separated team ids, or `all`) on their members' work. A running
+-- contest has standings to the as-of date; an upcoming one lists who is in it.
 with contests as (select * from {{ ref('stg_crm__contests') }}),
 role_days as (select * from {{ ref('int_users__role_days') }}),
 teams as (select * from {{ ref('stg_crm__teams') }}),

@@ -1,7 +1,7 @@
 -- One row per quota-carrying rep (held the AE or AM role on some day of the period while
--- employed) x month and quarter: bookings, quota and attainment (docs/kpi-catalogue.md, quota_attainment).
--- A quota is a user goal on bookings_amount; a quarter without its own quota adds up the
--- monthly quotas set inside it.
+-- employed) x month and quarter: bookings, quota and attainment (docs/kpi-catalogue.md,
+-- quota_attainment). A quota is a user goal on bookings_amount; a quarter without its own quota
+-- adds up the monthly quotas set inside it.
 with role_months as (select * from {{ ref('int_users__role_months') }}),
 goals as (select * from {{ ref('int_goals__current') }}),
 actuals as (select * from {{ ref('int_metric_actuals__periods') }}),
