@@ -334,7 +334,7 @@ def test_rollback_moves_every_reader_together(hand_built, tmp_path, monkeypatch,
     ).to_pylist()
     assert float({str(r["month"]): r["revenue"] for r in parquet}[FEB]) == 12000.0
     page = (settings.warehouse.parent / "dashboard" / "index.html").read_text()
-    assert 'id="tile-revenue">12,000<' in page
+    assert 'id="tile-revenue">12,000 USD<' in page
     assert good.version in page
     # the same bad data again: not published
     assert publish(settings).skipped
