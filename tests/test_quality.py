@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
+from browser import offline_render
 
+from salesperf.data_docs import remote_references
 from salesperf.quality import run_suites
 from salesperf.settings import Settings, load_settings
 
@@ -162,3 +165,32 @@ def test_the_gate_runs_as_sql_and_lets_go_of_the_warehouse(project):
     assert _bound("select 1 where b = $batch_id and n < $n", {"batch_id": "a'b", "n": 3}) == (
         "select 1 where b = 'a''b' and n < 3"
     )
+
+
+def test_data_docs_render_with_no_network_and_list_the_validations(project, tmp_path):
+    suite(project, "ratios", [between("error")])
+    suite(project, "counts", [between("warning")])
+    report = run(project)
+    assert report.docs_index is not None
+    assert remote_references(report.docs_index.parent) == []
+
+    dom, requested = offline_render(report.docs_index, tmp_path / "net.json")
+    assert requested == []  # not one request left the machine
+    listed = re.search(r'id="section-1-content-block-2-1-body-table"[^>]*data-rows="(\d+)"', dom)
+    assert listed and listed.group(1) == "2"  # both validations, from our table filler
+    assert "marts.ratios" in dom and "marts.counts" in dom
+    # runs are named after the suite, not GX's "__none__"
+    assert "__none__" not in dom and "Data asset: None" not in dom
+
+
+def test_a_validation_page_is_reachable_from_the_index_offline(project, tmp_path):
+    suite(project, "ratios", [between("error")])
+    report = run(project)
+    site = report.docs_index.parent
+    page = next((site / "validations").rglob("*.html"))
+    dom, requested = offline_render(page, tmp_path / "net.json")
+    assert requested == []
+    assert "Data asset: marts.ratios" in dom
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dom))
+    assert "Status: Failed" in text
+    assert "1 unexpected values found" in text  # 1.5 of (0.5, 1.5, null)

@@ -23,6 +23,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
+from browser import render
 from conftest import ALL_KPI_MARTS
 
 from salesperf.build import generate_docs
@@ -217,39 +218,6 @@ def test_the_docs_site_documents_every_kpi_mart_and_is_served(published):
 
 
 # --- dashboard in headless Chromium ----------------------------------------------------
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        pytest.fail("chromium is not installed: `make test` installs it (apt-get install chromium)")
-    return found
-
-
-def render(page: Path, screenshot: Path, size: str) -> str:
-    """The page's DOM after its scripts ran; fail on any console message (our pages log
-    nothing, so any message is an error or a warning worth reading)."""
-    browser = chromium()
-    common = [*CHROMIUM_FLAGS, f"--window-size={size}", "--virtual-time-budget=5000"]
-    dom = subprocess.run(
-        [browser, *common, "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
-    assert console == [], console
-    subprocess.run(
-        [browser, *common, f"--screenshot={screenshot}", page.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    assert screenshot.stat().st_size > 10_000  # a picture, not a blank page
-    return dom.stdout
 
 
 def table(dom: str, table_id: str) -> list[list[str]]:
