@@ -18,6 +18,8 @@ months as (select * from {{ ref('int_months') }}),
 deliveries as (select * from {{ ref('int_crm__deliveries') }}),
 {%- if by_team %}
 teams as (select * from {{ ref('stg_crm__teams') }}),
+-- the team's name beside the id, so a BI question needs no join to dim_teams
+team_names as (select team_id, team_name from {{ ref('dim_teams') }}),
 {%- else %}
 costs as (select * from {{ ref('stg_crm__costs') }}),
 {%- endif %}
@@ -208,7 +210,10 @@ joined as (
 final as (
     select
         {{ keys | join(', ') }},
-        cast(revenue as double) as revenue,
+        {%- if by_team %}
+        team_names.team_name,
+        {%- endif %}
+        {{ as_money('revenue') }} as revenue,
         deals_won,
         deals_lost,
         {{ safe_divide('deals_won', 'deals_won + deals_lost') }} as win_rate,
@@ -222,7 +227,7 @@ final as (
         leads_converted,
         {{ safe_divide('leads_converted', 'leads_created') }} as lead_to_opportunity_rate,
         quota_carrying_reps,
-        {{ safe_divide('revenue', 'quota_carrying_reps') }} as revenue_per_rep,
+        {{ as_money(safe_divide('revenue', 'quota_carrying_reps')) }} as revenue_per_rep,
         opportunities_closed,
         calls_on_closed_opportunities,
         {{ safe_divide('calls_on_closed_opportunities', 'opportunities_closed') }}
@@ -231,13 +236,16 @@ final as (
         active_reps,
         {{ safe_divide('calls', 'active_reps') }} as calls_per_rep,
         customers,
-        {{ safe_divide('revenue', 'customers') }} as avg_basket_per_customer,
+        {{ as_money(safe_divide('revenue', 'customers')) }} as avg_basket_per_customer,
         new_customers
         {%- if not by_team %},
-        cast(sales_and_marketing_cost as double) as sales_and_marketing_cost,
-        {{ safe_divide('sales_and_marketing_cost', 'new_customers') }} as cac
+        {{ as_money('sales_and_marketing_cost') }} as sales_and_marketing_cost,
+        {{ as_money(safe_divide('sales_and_marketing_cost', 'new_customers')) }} as cac
         {%- endif %}
     from joined
+    {%- if by_team %}
+    left join team_names using (team_id)
+    {%- endif %}
 )
 
 select * from final

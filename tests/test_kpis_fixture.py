@@ -8,6 +8,7 @@ Period: January and February 2025, as of 2025-02-28. EUR is worth 1.20 from 1 Ja
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -41,6 +42,7 @@ def test_sdr_kpis(warehouse):
     # U1, January: H1, H2, H3 sent. H1 went out before L1's timing was confirmed (not
     # qualified), H2 after (qualified), H3's lead has 30 employees (< 50): 1 of 3.
     u1_jan = got[("U1", JAN)]
+    assert u1_jan["rep_name"] == "Sam SDR"
     assert u1_jan["leads_sent"] == 3
     assert u1_jan["qualified_leads_sent"] == 1
     assert u1_jan["qualified_lead_rate"] == pytest.approx(1 / 3)
@@ -71,6 +73,7 @@ def test_ae_kpis(warehouse):
     got = rows(warehouse, "select * from marts.kpi_ae_monthly")
     # U2, January: O1 (open), O4 (lost 25 Jan), O5 (won 30 Jan) worked; O2 not yet created
     jan = got[("U2", JAN)]
+    assert jan["rep_name"] == "Alex AE"
     assert jan["opportunities_worked"] == 3
     assert (jan["deals_won"], jan["deals_lost"]) == (1, 1)
     assert jan["close_rate"] == pytest.approx(1 / 3)
@@ -103,6 +106,7 @@ def test_am_kpis(warehouse):
     # January 31: only K3 (A5, 6000, ends that day) is active. Initial values: A5's first
     # contract (6000); A1 and A4 have not started any yet (0).
     jan = got[("U3", JAN)]
+    assert jan["rep_name"] == "Mia AM"
     assert jan["accounts_owned"] == 3  # A1, A4, A5
     assert (jan["portfolio_value"], jan["initial_portfolio_value"]) == (6000, 6000)
     assert jan["upsell_rate"] == 0
@@ -164,6 +168,7 @@ def test_team_lead_source_and_rejection_marts(warehouse):
     # U4 (T2) made C5 and C6 in February; U2 (T1) made C8
     assert teams[("T2", FEB)]["calls"] == 2 and teams[("T1", FEB)]["calls"] == 1
     assert teams[("T1", FEB)]["revenue"] == 12000
+    assert (teams[("T1", FEB)]["team_name"], teams[("T2", FEB)]["team_name"]) == ("Pod A", "Pod B")
     sources = rows(warehouse, "select lead_source, month, * from marts.kpi_lead_source_monthly")
     referral = sources[("referral", JAN)]
     assert (referral["leads_created"], referral["qualified_share"]) == (1, 1)
@@ -180,6 +185,24 @@ def test_team_lead_source_and_rejection_marts(warehouse):
         ("U2", "U1", "bad timing", JAN, 1),
         ("U2", "U1", "company too small", JAN, 1),
     ]
+
+
+def test_money_is_an_exact_decimal_with_cents(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        types = dict(
+            con.execute(
+                "select table_name || '.' || column_name, data_type from information_schema.columns "
+                "where table_schema = 'marts' and column_name in ('revenue', 'cac', 'quota')"
+            ).fetchall()
+        )
+        cac = con.execute(
+            "select cac from marts.kpi_company_monthly where month = date '2025-02-01'"
+        ).fetchall()
+    assert types["kpi_company_monthly.revenue"] == "DECIMAL(38,2)"
+    assert types["kpi_company_monthly.cac"] == "DECIMAL(38,2)"
+    assert types["kpi_quota_attainment.quota"] == "DECIMAL(38,2)"
+    # February: 3000 + 500 EUR x 1.25 for one new customer (A1), to the cent
+    assert cac == [(Decimal("3625.00"),)]
 
 
 def test_marts_carry_no_personal_data(warehouse):

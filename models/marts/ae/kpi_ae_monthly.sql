@@ -92,10 +92,19 @@ received as (
     group by spine.ae_user_id, spine.month
 ),
 
+rep_names as (
+    -- the rep's name beside the id, so a BI question needs no join to dim_reps
+    select
+        user_id as ae_user_id,
+        full_name as rep_name
+    from reps
+),
+
 joined as (
     select
         spine.ae_user_id,
         spine.month,
+        rep_names.rep_name,
         case when deliveries.has_opportunities then worked.opportunities_worked end
             as opportunities_worked,
         case when deliveries.has_opportunities then closed.deals_won end as deals_won,
@@ -119,19 +128,21 @@ joined as (
     inner join worked using (ae_user_id, month)
     inner join closed using (ae_user_id, month)
     inner join received using (ae_user_id, month)
+    left join rep_names using (ae_user_id)
 ),
 
 final as (
     select
         ae_user_id,
         month,
+        rep_name,
         opportunities_worked,
         deals_won,
         deals_lost,
         {{ safe_divide('deals_won', 'opportunities_worked') }} as close_rate,
         {{ safe_divide('deals_won', 'deals_won + deals_lost') }} as win_rate,
-        cast(bookings_amount as double) as bookings_amount,
-        {{ safe_divide('bookings_amount', 'deals_won') }} as avg_deal_size,
+        {{ as_money('bookings_amount') }} as bookings_amount,
+        {{ as_money(safe_divide('bookings_amount', 'deals_won')) }} as avg_deal_size,
         sales_cycle_days_total,
         {{ safe_divide('sales_cycle_days_total', 'deals_won') }} as avg_sales_cycle_days,
         handoffs_received,

@@ -4,6 +4,7 @@ with role_months as (select * from {{ ref('int_users__role_months') }}),
 account_months as (select * from {{ ref('fct_account_values_monthly') }}),
 opportunities as (select * from {{ ref('fct_opportunities') }}),
 deliveries as (select * from {{ ref('int_crm__deliveries') }}),
+reps as (select * from {{ ref('dim_reps') }}),
 
 spine as (
     select distinct
@@ -67,10 +68,19 @@ expansion as (
     group by spine.am_user_id, spine.month
 ),
 
+rep_names as (
+    -- the rep's name beside the id, so a BI question needs no join to dim_reps
+    select
+        user_id as am_user_id,
+        full_name as rep_name
+    from reps
+),
+
 joined as (
     select
         spine.am_user_id,
         spine.month,
+        rep_names.rep_name,
         books.accounts_owned,
         -- ownership needs accounts, value needs contracts: unknown without either
         case when deliveries.has_accounts and deliveries.has_contracts
@@ -99,22 +109,24 @@ joined as (
     inner join books using (am_user_id, month)
     inner join retention using (am_user_id, month)
     inner join expansion using (am_user_id, month)
+    left join rep_names using (am_user_id)
 ),
 
 final as (
     select
         am_user_id,
         month,
+        rep_name,
         accounts_owned,
-        cast(portfolio_value as double) as portfolio_value,
-        cast(initial_portfolio_value as double) as initial_portfolio_value,
-        cast(portfolio_value - initial_portfolio_value as double) as portfolio_growth,
+        {{ as_money('portfolio_value') }} as portfolio_value,
+        {{ as_money('initial_portfolio_value') }} as initial_portfolio_value,
+        {{ as_money('portfolio_value - initial_portfolio_value') }} as portfolio_growth,
         {{ safe_divide('portfolio_value - initial_portfolio_value', 'initial_portfolio_value') }}
             as upsell_rate,
-        cast(expansion_amount as double) as expansion_amount,
+        {{ as_money('expansion_amount') }} as expansion_amount,
         retention_base_accounts,
-        cast(starting_portfolio_value as double) as starting_portfolio_value,
-        cast(retained_portfolio_value as double) as retained_portfolio_value,
+        {{ as_money('starting_portfolio_value') }} as starting_portfolio_value,
+        {{ as_money('retained_portfolio_value') }} as retained_portfolio_value,
         {{ safe_divide('retained_portfolio_value', 'starting_portfolio_value') }}
             as net_revenue_retention,
         churned_accounts

@@ -64,7 +64,7 @@ select
     case when deliveries.has_opportunities then outcomes.deals_lost end as deals_lost,
     {{ safe_divide('outcomes.deals_won', 'outcomes.deals_won + outcomes.deals_lost') }}
         as win_rate,
-    case when deliveries.has_opportunities then cast(outcomes.revenue as double) end as revenue
+    case when deliveries.has_opportunities then {{ as_money('outcomes.revenue') }} end as revenue
 from cohorts
 cross join deliveries
 inner join outcomes

@@ -7,6 +7,7 @@ goals as (select * from {{ ref('int_goals__current') }}),
 actuals as (select * from {{ ref('int_metric_actuals__periods') }}),
 registry as (select * from {{ ref('int_metric_registry') }}),
 period as (select * from {{ ref('int_reporting_period') }}),
+reps as (select * from {{ ref('dim_reps') }}),
 
 rep_months as (
     select distinct
@@ -68,8 +69,8 @@ final as (
         resolved.grain,
         resolved.period_start,
         {{ period_end('resolved.grain', 'resolved.period_start') }} as period_end,
-        cast(resolved.value as double) as bookings_amount,
-        coalesce(own_quota.quota, summed_quota.quota) as quota
+        {{ as_money('resolved.value') }} as bookings_amount,
+        {{ as_money('coalesce(own_quota.quota, summed_quota.quota)') }} as quota
     from resolved
     left join quotas as own_quota
         on resolved.scope_id = own_quota.scope_id
@@ -86,6 +87,7 @@ select
     final.grain,
     final.period_start,
     final.period_end,
+    reps.full_name as rep_name,
     final.bookings_amount,
     final.quota,
     {{ safe_divide('final.bookings_amount', 'final.quota') }} as attainment,
@@ -93,3 +95,4 @@ select
     period.as_of_date > final.period_end as is_complete_period
 from final
 cross join period
+left join reps on final.user_id = reps.user_id

@@ -13,11 +13,10 @@ select
         'count(case when is_at_or_above_quota then 1 end)',
         'count(case when quota > 0 then 1 end)'
     ) }} as share_at_or_above_quota,
-    -- exact sums (see int_metric_events): the same rows give the same digits every run
-    cast(
-        sum(case when quota > 0 then cast(bookings_amount as decimal(38, 6)) end) as double
-    ) as bookings_amount_with_quota,
-    sum(case when quota > 0 then quota end) as total_quota,
+    -- exact sums of decimals: the same rows give the same digits every run
+    {{ as_money('sum(case when quota > 0 then bookings_amount end)') }}
+        as bookings_amount_with_quota,
+    {{ as_money('sum(case when quota > 0 then quota end)') }} as total_quota,
     {{ safe_divide(
         'sum(case when quota > 0 then cast(bookings_amount as decimal(38, 6)) end)',
         'sum(case when quota > 0 then quota end)'

@@ -6,6 +6,7 @@ handoffs as (select * from {{ ref('fct_lead_handoffs') }}),
 activities as (select * from {{ ref('int_activities__daily') }}),
 opportunities as (select * from {{ ref('fct_opportunities') }}),
 deliveries as (select * from {{ ref('int_crm__deliveries') }}),
+reps as (select * from {{ ref('dim_reps') }}),
 
 sdr_months as (
     -- held the SDR role on some day of the month while employed, sent a handoff in the
@@ -98,10 +99,19 @@ sourced_won as (
     group by spine.sdr_user_id, spine.month
 ),
 
+rep_names as (
+    -- the rep's name beside the id, so a BI question needs no join to dim_reps
+    select
+        user_id as sdr_user_id,
+        full_name as rep_name
+    from reps
+),
+
 joined as (
     select
         spine.sdr_user_id,
         spine.month,
+        rep_names.rep_name,
         -- an entity never delivered is unknown, not zero
         case when deliveries.has_lead_handoffs then handoffs_sent.leads_sent end as leads_sent,
         case when deliveries.has_lead_handoffs then handoffs_sent.qualified_leads_sent end
@@ -121,12 +131,14 @@ joined as (
     inner join calls_made using (sdr_user_id, month)
     inner join sourced_pipeline using (sdr_user_id, month)
     inner join sourced_won using (sdr_user_id, month)
+    left join rep_names using (sdr_user_id)
 ),
 
 final as (
     select
         sdr_user_id,
         month,
+        rep_name,
         leads_sent,
         qualified_leads_sent,
         {{ safe_divide('qualified_leads_sent', 'leads_sent') }} as qualified_lead_rate,
@@ -137,8 +149,8 @@ final as (
         handoffs_accepted + handoffs_rejected as handoffs_decided,
         {{ safe_divide('handoffs_accepted', 'handoffs_accepted + handoffs_rejected') }}
             as acceptance_rate,
-        cast(sourced_pipeline_amount as double) as sourced_pipeline_amount,
-        cast(sourced_won_amount as double) as sourced_won_amount,
+        {{ as_money('sourced_pipeline_amount') }} as sourced_pipeline_amount,
+        {{ as_money('sourced_won_amount') }} as sourced_won_amount,
         '{{ var("qualification_ruleset") }}' as qualification_ruleset
     from joined
 )
