@@ -12,6 +12,22 @@ set TimeZone = 'UTC';
 create temp macro batch_of(f) as regexp_extract(f, '([^/]+)/[^/]+$', 1);
 create temp macro clean(s) as nullif(trim(s), '');
 
+-- each live user's name in their latest version: the marts show it beside the id
+create temp table user_names as
+select user_id, full_name
+from (
+    select
+        clean(user_id) as user_id,
+        full_name,
+        coalesce(is_deleted::boolean, false) as is_deleted,
+        row_number() over (
+            partition by clean(user_id)
+            order by updated_at::timestamp desc, batch_of(filename) desc, file_row_number desc
+        ) as recency
+    from read_parquet('{landing}/*/users.parquet', filename = true, file_row_number = true)
+)
+where recency = 1 and not is_deleted;
+
 -- every version of a user, with the interval it is in force (live users only)
 create temp table user_versions as
 with src as (
@@ -487,6 +503,7 @@ joined as (
 )
 select
     sdr_id as sdr_user_id, month,
+    (select full_name from user_names where user_id = sdr_id) as rep_name,
     leads_sent, qualified_leads_sent,
     qualified_leads_sent / nullif(leads_sent, 0) as qualified_lead_rate,
     calls,
@@ -558,6 +575,7 @@ joined as (
 )
 select
     ae_id as ae_user_id, month,
+    (select full_name from user_names where user_id = ae_id) as rep_name,
     opportunities_worked, deals_won, deals_lost,
     deals_won / nullif(opportunities_worked, 0) as close_rate,
     deals_won / nullif(deals_won + deals_lost, 0) as win_rate,

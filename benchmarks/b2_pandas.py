@@ -513,8 +513,16 @@ def compute(landing: Path, seeds: Path, ruleset: str) -> dict[str, pd.DataFrame]
         .reset_index()
     )
 
+    # each live user's name in their latest version, beside the id as the marts show it
+    named = latest(read(landing, "users", ["user_id", "full_name"]), ["user_id"])
+    names = named.set_index("user_id")["full_name"]
+
+    def with_name(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+        frame.insert(2, "rep_name", frame[key].map(names))
+        return frame
+
     return {
         "kpi_company_monthly": company_out,
-        "kpi_sdr_monthly": sdr_out,
-        "kpi_ae_monthly": ae_out,
+        "kpi_sdr_monthly": with_name(sdr_out, "sdr_user_id"),
+        "kpi_ae_monthly": with_name(ae_out, "ae_user_id"),
     }

@@ -1,5 +1,6 @@
 -- Company revenue over the period is every won amount closed in the period, and equals
--- the AE bookings plus the deals owned by users who were never AEs.
+-- the AE bookings plus the deals owned by users who were never AEs. The marts round each
+-- amount to the cent, so a sum of n of them may be off by n half-cents, and no more.
 {{ config(meta={'dagster': {'ref': {'name': 'kpi_company_monthly'}}}) }}
 with won as (
     select sum(opportunities.won_amount) as amount
@@ -8,9 +9,19 @@ with won as (
     where opportunities.is_won
 ),
 
-company as (select sum(revenue) as amount from {{ ref('kpi_company_monthly') }}),
+company as (
+    select
+        sum(revenue) as amount,
+        0.005 * count(*) as rounding
+    from {{ ref('kpi_company_monthly') }}
+),
 
-ae as (select sum(bookings_amount) as amount from {{ ref('kpi_ae_monthly') }}),
+ae as (
+    select
+        sum(bookings_amount) as amount,
+        0.005 * count(*) as rounding
+    from {{ ref('kpi_ae_monthly') }}
+),
 
 never_ae as (
     select sum(opportunities.won_amount) as amount
@@ -26,6 +37,6 @@ from company
 cross join won
 cross join ae
 cross join never_ae
-where abs(coalesce(company.amount, 0) - coalesce(won.amount, 0)) > 0.01
+where abs(coalesce(company.amount, 0) - coalesce(won.amount, 0)) > company.rounding + 1e-6
     or abs(coalesce(company.amount, 0) - coalesce(ae.amount, 0) - coalesce(never_ae.amount, 0))
-    > 0.01
+    > company.rounding + ae.rounding + 1e-6
