@@ -22,6 +22,10 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from scheduled import scheduled_runs  # noqa: E402
+
 # generator scale per named size: scale 1 (60 reps) is ~0.41 M activities
 SCALES = {"tiny": 0.3, "S": 2.5, "M": 25.0, "L": 250.0}
 B2_SCALES = {"tiny", "S", "M"}  # the pandas peer stops being a realistic choice beyond M
@@ -36,6 +40,9 @@ FIELDS = [
     "pipeline3_over_b1", "b2_over_pipeline3", "pipeline_over_b1", "b2_over_pipeline",
     "delta_rows", "delta_share_of_activities", "delta_load_s", "incremental_build_s",
     "full_rebuild_s", "incremental_over_full", "incremental_equal", "incremental_peak_rss_mb",
+    "scheduled_full_s", "scheduled_full_rss_mb", "scheduled_refresh_s",
+    "scheduled_refresh_rss_mb", "scheduled_over_b1", "refresh_over_scheduled",
+    "raw_gate_over_load",
     "memory_limit", "cpus", "memory_gb", "machine", "python", "duckdb", "dbt_core",
     "dbt_duckdb", "pandas", "notes",
 ]  # fmt: skip
@@ -142,6 +149,18 @@ def bench(args: argparse.Namespace) -> dict:
         row["incremental_over_full"] = round(inc["incremental_build_s"] / inc["full_rebuild_s"], 3)
         if not inc["incremental_equal"]:
             notes.append(f"incremental differs from a full rebuild: {inc['incremental_differs']}")
+    if pipeline.get("raw_quality_s"):
+        row["raw_gate_over_load"] = round(pipeline["raw_quality_s"] / pipeline["load_s"], 3)
+    if not args.skip_scheduled:
+        say("scheduled run (salesperf run), then the daily refresh ...")
+        batches = sorted(p for p in landing.iterdir() if p.is_dir())
+        scheduled = scheduled_runs(batches, work / "scheduled", args.memory_limit)
+        say(f"scheduled: {scheduled}")
+        row.update(scheduled)
+        row["scheduled_over_b1"] = round(scheduled["scheduled_full_s"] / b1["b1_s"], 2)
+        row["refresh_over_scheduled"] = round(
+            scheduled["scheduled_refresh_s"] / scheduled["scheduled_full_s"], 3
+        )
     row["notes"] = "; ".join(notes)
     if not args.keep_work:
         shutil.rmtree(work, ignore_errors=True)
@@ -181,7 +200,8 @@ def latest_per_scale(results: Path) -> list[dict]:
 
 
 def chart(results: Path, png: Path) -> None:
-    """One panel per scale (linear seconds): the warehouse's stages stacked, then B1, B2."""
+    """One panel per scale (linear seconds): the warehouse's stages stacked, the scheduled
+    run and its daily refresh end to end, then B1 and B2."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -197,6 +217,18 @@ def chart(results: Path, png: Path) -> None:
             value = float(r[stage] or 0)
             ax.bar("warehouse", value, bottom=bottom, color=color, label=stage[:-2])
             bottom += value
+        ax.bar(
+            "scheduled",
+            float(r.get("scheduled_full_s") or 0),
+            color="#64b5cd",
+            label="scheduled run (salesperf run)",
+        )
+        ax.bar(
+            "refresh",
+            float(r.get("scheduled_refresh_s") or 0),
+            color="#8c8c8c",
+            label="daily refresh (salesperf run)",
+        )
         ax.bar("B1 SQL", float(r["b1_s"] or 0), color="#937860", label="B1 hand SQL")
         ax.bar("B2 pandas", float(r["b2_s"] or 0), color="#da8bc3", label="B2 pandas")
         ax.set_title(f"{r['scale']}: {int(r['activities']) / 1e6:.1f} M activities")
@@ -252,6 +284,35 @@ def readme_table(results: Path, readme: Path) -> None:
                 ]
             )
         )
+    lines += [
+        "",
+        "What a scheduled run costs (`salesperf run`, Dagster's job in-process, on every batch "
+        "but the last; then the daily refresh when the last batch lands; peak RSS of the "
+        "whole process tree):",
+        "",
+        "| scale | scheduled run, full | ÷ B1 | peak RSS | daily refresh | ÷ full run | peak RSS "
+        "| raw gate ÷ load | publish ÷ full run |",
+        "|" + "---|" * 9,
+    ]
+    for r in rows:
+        if not r.get("scheduled_full_s"):
+            continue
+        publish_share = float(r["publish_s"]) / float(r["scheduled_full_s"])
+        lines.append(
+            " | ".join(
+                [
+                    f"| {r['scale']}",
+                    _seconds(r, "scheduled_full_s"),
+                    _ratio(r, "scheduled_over_b1"),
+                    f"{float(r['scheduled_full_rss_mb']) / 1024:.2f} GB",
+                    _seconds(r, "scheduled_refresh_s"),
+                    _ratio(r, "refresh_over_scheduled", percent=True),
+                    f"{float(r['scheduled_refresh_rss_mb']) / 1024:.2f} GB",
+                    _ratio(r, "raw_gate_over_load"),
+                    f"{publish_share:.1%} |",
+                ]
+            )
+        )
     last = rows[-1]
     lines.append(
         f"\nLatest run per scale, from `results/results.csv` ({last['cpus']} CPUs, "
@@ -281,7 +342,10 @@ def main() -> None:
     p.add_argument(
         "--skip-raw-quality",
         action="store_true",
-        help="leave out the raw GX suites (each validates a whole batch in pandas memory)",
+        help="leave out the raw GX suites in the pipeline stage",
+    )
+    p.add_argument(
+        "--skip-scheduled", action="store_true", help="leave out the `salesperf run` measurement"
     )
     p.add_argument("--keep-work", action="store_true")
     args = p.parse_args()

@@ -293,8 +293,7 @@ def main() -> None:
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--memory-limit", default="4GB")
-    # GX validates a raw batch as one pandas frame: at L that frame outgrows the machine
-    p.add_argument("--skip-raw-quality", action="store_true")
+    p.add_argument("--skip-raw-quality", action="store_true")  # a quicker look at the rest
     args = p.parse_args()
     result = STAGES[args.stage](args)
     print(json.dumps(result), flush=True)

@@ -33,7 +33,13 @@ def test_tiny_benchmark_baselines_equal_the_warehouse(tmp_path):
     assert row["marts_pass"] == "True"
     for column in ("pipeline_s", "b1_s", "b2_s", "pipeline_over_b1", "peak_rss_mb"):
         assert float(row[column]) > 0, column
+    # the product as scheduled: `salesperf run` on all batches but the last, then the
+    # daily refresh; the tree's memory is at least that of the CLI's Python process
+    for column in ("scheduled_full_s", "scheduled_refresh_s", "scheduled_over_b1"):
+        assert float(row[column]) > 0, column
+    assert float(row["scheduled_full_rss_mb"]) > 100 and float(row["raw_gate_over_load"]) > 0
     assert (results / "stage_times.png").stat().st_size > 10_000
     text = readme.read_text()
     assert "| tiny |" in text and "old" not in text and text.endswith("tail\n")
+    assert "What a scheduled run costs" in text and text.count("| tiny |") == 2
     assert not (tmp_path / "work" / "tiny").exists()  # warehouses are cleaned up

@@ -1,0 +1,90 @@
+"""The product as a scheduler runs it, measured: `salesperf run` (Dagster's job,
+in-process: load, raw gate, dbt build and tests, mart gate, publish, Parquet, dashboard)
+on every batch but the last, then the daily refresh when the last batch lands.
+
+Wall time and the peak RSS of the whole process tree (the CLI, dbt and anything they
+start), sampled from /proc: `ru_maxrss` reports only the largest single process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Resident memory of `root` and all its descendants now. Pages two processes share
+    count twice, so this errs high."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        with contextlib.suppress(OSError):
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    return total
+
+
+def measured(command: list[str], env: dict[str, str], log: Path) -> tuple[float, float]:
+    """(seconds, peak MB of the process tree) of one command; its output goes to `log`."""
+    peak = 0
+    with log.open("w") as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.wait(0.2):
+                peak = max(peak, tree_rss_bytes(child.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        code = child.wait()
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+    if code != 0:
+        tail = log.read_text().splitlines()[-5:]
+        raise SystemExit(f"`{' '.join(command)}` failed (exit {code}): {' | '.join(tail)}")
+    return round(seconds, 3), round(peak / 2**20, 1)
+
+
+def scheduled_runs(batches: list[Path], work: Path, memory_limit: str) -> dict[str, float]:
+    """A full scheduled run on all batches but the last, then the daily refresh."""
+    shutil.rmtree(work, ignore_errors=True)
+    staged = work / "landing"
+    staged.mkdir(parents=True)
+    for batch in batches[:-1]:
+        (staged / batch.name).symlink_to(batch)
+    env = {
+        **os.environ,
+        "SALESPERF_WAREHOUSE": str(work / "warehouse.duckdb"),
+        "SALESPERF_DUCKDB_MEMORY_LIMIT": memory_limit,
+        "SALESPERF_DUCKDB_TEMP_DIR": str(work / "spill"),
+        "DAGSTER_HOME": str(work / "dagster"),
+    }
+    cli = [str(Path(sys.executable).with_name("salesperf")), "run", "--extracts", str(staged)]
+    full_s, full_mb = measured(cli, env, work / "full.log")
+    (staged / batches[-1].name).symlink_to(batches[-1])
+    refresh_s, refresh_mb = measured(cli, env, work / "refresh.log")
+    return {
+        "scheduled_full_s": full_s,
+        "scheduled_full_rss_mb": full_mb,
+        "scheduled_refresh_s": refresh_s,
+        "scheduled_refresh_rss_mb": refresh_mb,
+    }
