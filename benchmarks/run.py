@@ -232,6 +232,7 @@ def chart(results: Path, png: Path) -> None:
         ax.bar("B1 SQL", float(r["b1_s"] or 0), color="#937860", label="B1 hand SQL")
         ax.bar("B2 pandas", float(r["b2_s"] or 0), color="#da8bc3", label="B2 pandas")
         ax.set_title(f"{r['scale']}: {int(r['activities']) / 1e6:.1f} M activities")
+        ax.tick_params(axis="x", labelrotation=30)
         ax.set_ylabel("seconds")
     axes[0][0].legend(fontsize=8)
     fig.suptitle("Stage times by scale (same run, same files)")
