@@ -1,13 +1,18 @@
-"""The same dbt project on DuckDB and on a local Spark session gives the same KPI marts.
+"""The same dbt project on DuckDB and on a local Spark session gives the same KPI marts
+and the same quality-gate verdicts.
 
 One small generated dataset; DuckDB builds it in this process, Spark in the Spark
 environment (.venv-spark, `make spark-install`) exactly as a user runs it:
-`SALESPERF_ENGINE=spark salesperf run --extracts ...`. Every `kpi_` mart must be equal
-row for row, numbers to a tolerance (Spark and DuckDB sum doubles in different orders).
+`SALESPERF_ENGINE=spark salesperf run --extracts ...`, the Dagster job of the DuckDB
+engine with its Great Expectations gate run on Spark. Every `kpi_` mart must be equal
+row for row, numbers to a tolerance (Spark and DuckDB sum doubles in different orders);
+every mart suite must pass or fail alike, and a failing one must stop publish on Spark.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import shutil
 import subprocess
@@ -24,11 +29,16 @@ from salesperf.build import build
 from salesperf.generate import GeneratorConfig, generate
 from salesperf.load import load_path
 from salesperf.publish import mart_tables
+from salesperf.quality import QualityReport, validate_marts
 from salesperf.settings import PROJECT_DIR, load_settings
+from salesperf.spark_gate import from_json
 
 SPARK_SALESPERF = PROJECT_DIR / ".venv-spark" / "bin" / "salesperf"
 MONEY = "DECIMAL(38,2)"
 SMALL = GeneratorConfig(seed=11, reps=20, months=3, delta_days=2)
+# a won deal above 0.001 times the 99th percentile of the deals before it is every judged
+# deal: the plausibility suite fails on any engine
+IMPLAUSIBLE_FACTOR = "0.001"
 
 pytestmark = pytest.mark.e2e
 
@@ -58,6 +68,7 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
         "SALESPERF_ENGINE": "spark",
         "SALESPERF_WAREHOUSE": str(root / "ledger.duckdb"),
         "SALESPERF_SPARK_DIR": str(spark_dir),
+        "DAGSTER_HOME": str(root / "dagster"),
     }
     env.pop("SALESPERF_DBT_TARGET", None)
     # Spark runs three times, as a daily pipeline would: the initial batch (a full build),
@@ -70,26 +81,53 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
     for batch in generated:
         (deltas / batch.name).symlink_to(batch)
     for extracts in (initial, deltas, landing):
-        log_file = root / f"spark-{extracts.name}.log"
-        with log_file.open("w") as log:
-            done = subprocess.run(
-                [str(SPARK_SALESPERF), "run", "--extracts", str(extracts)],
-                env=env,
-                cwd=root,  # what Spark drops in its working folder stays in the temp folder
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                timeout=1800,
-            )
-        lines = log_file.read_text().splitlines()
+        done, lines = spark_run(root, env, extracts, f"spark-{extracts.name}")
         errors = [line for line in lines if "error" in line.lower()]
         assert done.returncode == 0, "\n".join(errors[-20:] or lines[-40:])
+    gate = spark_dir / "gate" / "marts.json"
+    passed_gate = shutil.copy(gate, root / "gate-passed.json")
+    published = serving_version(root)
+    # a fourth run with nothing new and a plausibility bound every won deal breaks
+    failed_run, failed_lines = spark_run(
+        root, {**env, "SALESPERF_PLAUSIBLE_FACTOR": IMPLAUSIBLE_FACTOR}, landing, "spark-failing"
+    )
     ran = spark_dir / "target" / "run" / "salesperf" / "models"
     for model in ("marts/core/fct_activities.sql", "intermediate/int_activities__daily.sql"):
         assert "insert overwrite" in (ran / model).read_text().lower(), (
             f"the last Spark run did not build {model} incrementally"
         )
-    yield {"duckdb": duck.warehouse, "spark": spark_dir / "exported.duckdb", "root": root}
+    yield {
+        "duckdb": duck.warehouse,
+        "spark": spark_dir / "exported.duckdb",
+        "root": root,
+        "gate_passed": Path(passed_gate),
+        "gate_failed": gate,
+        "failed_run": (failed_run.returncode, "\n".join(failed_lines)),
+        "published_before": published,
+        "published_after": serving_version(root),
+    }
     shutil.rmtree(root)  # the metastore, lake and tables: tens of MB per run
+
+
+def spark_run(
+    root: Path, env: dict[str, str], extracts: Path, name: str
+) -> tuple[subprocess.CompletedProcess, list[str]]:
+    log_file = root / f"{name}.log"
+    with log_file.open("w") as log:
+        done = subprocess.run(
+            [str(SPARK_SALESPERF), "run", "--extracts", str(extracts)],
+            env=env,
+            cwd=root,  # what Spark drops in its working folder stays in the temp folder
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=1800,
+        )
+    return done, log_file.read_text().splitlines()
+
+
+def serving_version(root: Path) -> str:
+    with duckdb.connect(str(root / "serving" / "salesperf.duckdb"), read_only=True) as con:
+        return con.execute("select version from marts._publication").fetchall()[0][0]
 
 
 def add_a_call_alone_in_its_month(landing: Path) -> str:
@@ -222,3 +260,41 @@ def test_spark_keeps_its_files_in_its_own_folder(built: dict[str, Path]) -> None
         assert not (built["root"] / stray).exists(), stray
     # the DuckDB manifest that Dagster reads was not replaced by Spark's
     assert (spark_dir / "target" / "manifest.json").exists()
+
+
+def verdicts(report: QualityReport) -> dict[str, tuple[int, list[tuple[str, str | None]]]]:
+    """Per suite: how many expectations it evaluated and which ones failed (the details
+    name values each engine prints its own way)."""
+    return {
+        s.suite: (len(s.outcomes), sorted((o.expectation, o.column) for o in s.failures))
+        for s in report.suites
+    }
+
+
+def duckdb_settings(built: dict[str, Path], **changes: object):
+    settings = load_settings(
+        {"SALESPERF_PROJECT_DIR": str(PROJECT_DIR), "SALESPERF_WAREHOUSE": str(built["duckdb"])}
+    )
+    return dataclasses.replace(settings, **changes)
+
+
+def test_the_gate_passes_alike_on_spark_and_duckdb(built: dict[str, Path]) -> None:
+    spark = from_json(json.loads(built["gate_passed"].read_text()))
+    duck = validate_marts(duckdb_settings(built))
+    assert verdicts(spark) == verdicts(duck)
+    assert len(spark.suites) == len(list((PROJECT_DIR / "expectations" / "marts").glob("*.json")))
+    assert spark.passed and duck.passed, spark.failures() + duck.failures()
+    assert spark.docs_index and spark.docs_index.exists()
+
+
+def test_a_failing_gate_fails_alike_and_stops_publish_on_spark(built: dict[str, Path]) -> None:
+    spark = from_json(json.loads(built["gate_failed"].read_text()))
+    duck = validate_marts(duckdb_settings(built, plausible_factor=float(IMPLAUSIBLE_FACTOR)))
+    assert verdicts(spark) == verdicts(duck)
+    failing = {s.suite: [o.expectation for o in s.failures] for s in spark.suites if not s.passed}
+    assert failing == {"marts.plausibility_won_amounts": ["expect_column_values_to_be_between"]}
+    # and on Spark the blocking check kept the last good marts in the serving file
+    returncode, output = built["failed_run"]
+    assert returncode == 1
+    assert "gx_plausibility_won_amounts" in output
+    assert built["published_after"] == built["published_before"]

@@ -62,8 +62,16 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: B
     args += DATA_RUN  # unit tests run in make test, not on each refresh
     if config.full_refresh:
         args.append("--full-refresh")
-    with temporary_environment(settings.dbt_env), _output_to(config.dbt_log):
-        invocation = dbt.cli(args, context=context, raise_on_error=False)
+    environment, target_path = settings.dbt_env, None
+    if settings.engine == "spark":
+        from salesperf.spark import spark_environment
+
+        # dbt opens its Spark session in its own process; the compiled project stays
+        # beside Spark's tables (target/ holds the DuckDB one that Dagster reads)
+        environment = {**environment, **spark_environment(settings)}
+        target_path = settings.spark_dir / "target"
+    with temporary_environment(environment), _output_to(config.dbt_log):
+        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target_path)
         yield from invocation.stream()
     if invocation.is_successful():
         return

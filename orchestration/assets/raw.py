@@ -12,6 +12,7 @@ import duckdb
 from orchestration.resources import WAREHOUSE_POOL
 from salesperf.contract import ENTITIES
 from salesperf.errors import UserError
+from salesperf.lake import export_raw
 from salesperf.load import load_path
 from salesperf.quality import validate_raw_batches
 from salesperf.run_lock import WarehouseBusy, hold_until_exit
@@ -73,6 +74,10 @@ def raw_extracts(context: dg.AssetExecutionContext, config: LoadConfig):
         ) from exc
     except UserError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
+    if settings.engine == "spark":
+        # Spark reads the validated rows from the lake: each new batch, once
+        written = export_raw(settings.warehouse, settings.lake, progress=context.log.info)
+        context.log.info(f"lake: {written} new table-batch(es) in {settings.lake}")
 
     per_entity: dict[str, dict[str, int]] = defaultdict(
         lambda: {"received": 0, "loaded": 0, "quarantined": 0}
@@ -110,7 +115,7 @@ def raw_extracts(context: dg.AssetExecutionContext, config: LoadConfig):
     # the raw suites flag what is implausible in the batches just loaded; they warn,
     # because docs/landing-contract.md loads such rows (the marts' checks are the ones that block)
     new_batches = sorted({b for names in batches.values() for b in names})
-    report = validate_raw_batches(load_settings(), new_batches)
+    report = validate_raw_batches(settings, new_batches)
     for entity in ENTITIES:
         suites = [s for s in report.suites if s.suite.startswith(f"raw.{entity}@")]
         problems = [s.summary() for s in suites if not s.passed]

@@ -188,11 +188,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> None:
 
         dbt_vars(settings, args.as_of)
     if settings.engine == "spark":
-        run_on_spark(args, settings, extracts, started)
-        return
+        from salesperf.spark import require_pyspark
+
+        require_pyspark()  # before loading anything: say what to install first
     from orchestration.runner import run_pipeline
 
-    say("running the pipeline in-process: one line per step as it finishes")
+    say(f"running the pipeline in-process on {settings.engine}: one line per step as it finishes")
     result = run_pipeline(
         settings, extracts, as_of_date=args.as_of or "", full_refresh=args.full_refresh
     )
@@ -203,7 +204,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> None:
     from salesperf.publish import current_version, parquet_dir, serving_path
     from salesperf.quality import docs_index
 
-    for notice in data_notices(settings.warehouse):
+    for notice in data_notices(settings.marts_source):
         say(f"warning: {notice}")
     print(kpi_report(serving_path(settings)))
     say(
@@ -216,31 +217,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> None:
         f"  Great Expectations Data Docs: {docs_index(settings)}\n"
         f"  dbt docs: {docs_dir(settings) / 'static_index.html'} (make docs serves it)\n"
         f"  TV leaderboard: {dashboard_dir(settings) / 'tv.html'}"
+        + (
+            f"\n  Spark: raw lake {settings.lake}, metastore and tables {settings.spark_dir}, "
+            f"marts exported for publish {settings.marts_source}"
+            if settings.engine == "spark"
+            else ""
+        )
     )
     print(f"dashboard: {dashboard_dir(settings) / 'index.html'}")
-
-
-def run_on_spark(
-    args: argparse.Namespace, settings: Settings, extracts: Path, started: float
-) -> None:
-    """The Spark engine's run: load into the ledger, then build every model on a local
-    Spark session. Dagster, the quality gate and publishing serve the DuckDB engine."""
-    from salesperf.report import kpi_report
-    from salesperf.spark import build_on_spark, require_pyspark
-
-    require_pyspark()  # before loading anything: say what to install first
-    load(extracts, settings)
-    copy = build_on_spark(
-        settings, full_refresh=args.full_refresh, as_of_date=args.as_of or None, progress=say
-    )
-    print(kpi_report(copy))
-    say(
-        f"done on Spark in {time.perf_counter() - started:.1f}s\n"
-        f"  load ledger (manifest, quarantine): {settings.warehouse}\n"
-        f"  raw lake (Parquet by batch): {settings.lake}\n"
-        f"  Spark metastore and tables: {settings.spark_dir}\n"
-        f"  KPI marts exported: {settings.spark_dir / 'export'} and {copy}"
-    )
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> None:

@@ -77,7 +77,8 @@ def _undelivered_references(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def data_notices(warehouse: Path) -> list[str]:
-    """The notices for the working warehouse's marts (empty when there is nothing to say)."""
+    """The notices for the built marts (`Settings.marts_source`: the working warehouse,
+    or Spark's exported copy); empty when there is nothing to say."""
     try:
         con = duckdb.connect(str(warehouse), read_only=True)
     except (duckdb.IOException, duckdb.ConnectionException):

@@ -168,14 +168,16 @@ def withdrawn(settings: Settings) -> set[str]:
 
 
 def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") -> Publication:
-    """Copy every table of the working warehouse's `marts` schema into a new serving file.
+    """Copy every table of the built marts (`Settings.marts_source`: the working
+    warehouse, or Spark's exported copy) into a new serving file.
 
     The serving file and each kept version are separate, read-only files (a client that
     forgets read_only cannot change them, nor one through the other). Marts whose data
     equal a version that was rolled back are not published again: the current version
     stays, and the Publication says so (`skipped`)."""
-    if not settings.warehouse.exists():
-        raise UserError(f"nothing to publish: {settings.warehouse} does not exist")
+    source = settings.marts_source
+    if not source.exists():
+        raise UserError(f"nothing to publish: {source} does not exist")
     folder = serving_dir(settings)
     versions = folder / "versions"
     versions.mkdir(parents=True, exist_ok=True)
@@ -186,7 +188,7 @@ def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") 
     tables: dict[str, int] = {}
     try:
         with duckdb.connect(str(candidate)) as con:
-            con.execute(f"attach '{settings.warehouse}' as working (read_only)")
+            con.execute(f"attach '{source}' as working (read_only)")
             names = mart_tables(con, "working")
             if not names:
                 raise UserError("nothing to publish: the working warehouse has no marts")
@@ -217,7 +219,7 @@ def publish(settings: Settings, *, keep: int = KEEP_VERSIONS, run_id: str = "") 
                     version,
                     run_id,
                     now.replace(tzinfo=None),  # UTC, whatever the machine's zone
-                    str(settings.warehouse),
+                    str(source),
                     as_of,
                     not_delivered,
                     fingerprint,

@@ -1,12 +1,15 @@
-"""Great Expectations suites (kept as data in expectations/) run against the warehouse.
+"""Great Expectations suites (kept as data in expectations/) run inside the engine.
 
-The suites run inside DuckDB through GX's SQL datasource (duckdb-engine): each suite
-names the SQL that selects its rows, the batch filter included, and GX computes every
-expectation as SQL; no table becomes a DataFrame (at 10 M rows: 6 s and 1.5 GB instead of
-75 s and 3.3 GB). Runtime bounds (volume against recent batches, row counts against the
-published version) are GX suite parameters computed here. A suite that evaluated no
-expectation, or an expectation that raised, is a failure, never a pass. Expectations
-whose meta says `severity: warning` are reported but do not fail the gate.
+On DuckDB the suites run through GX's SQL datasource (duckdb-engine): each suite names the
+SQL that selects its rows, the batch filter included, and GX computes every expectation
+as SQL; no table becomes a DataFrame (at 10 M rows: 6 s and 1.5 GB instead of 75 s and
+3.3 GB). On Spark the same SQL runs on the Spark session and GX's Spark datasource
+validates the lazy DataFrame it returns (salesperf.spark_gate), so the raw batch filter is
+a partition filter on the lake. Runtime bounds (volume against recent batches, row
+counts against the published version) are GX suite parameters computed here. A suite
+that evaluated no expectation, or an expectation that raised, is a failure, never a
+pass. Expectations whose meta says `severity: warning` are reported but do not fail the
+gate.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
@@ -94,8 +97,10 @@ def suites_dir(settings: Settings) -> Path:
 
 def docs_root(settings: Settings) -> Path:
     """Where the GX file context lives; Data Docs end up under uncommitted/data_docs."""
-    # the SQL datasource's context (the DataFrame one, target/gx_context, is not reused)
-    return settings.project_dir / "target" / "gx_sql"
+    # one context per engine: a stored validation names its datasource, which the other
+    # engine's process does not have (the DataFrame one, target/gx_context, is not reused)
+    name = "gx_spark" if settings.engine == "spark" else "gx_sql"
+    return settings.project_dir / "target" / name
 
 
 def docs_index(settings: Settings) -> Path:
@@ -117,17 +122,53 @@ def _columns_used(spec: dict) -> list[str]:
     return sorted(used)
 
 
-def _projected(con: duckdb.DuckDBPyConnection, query: str, columns: list[str]) -> str:
+class QueryFailed(Exception):
+    """A suite's or an offenders query could not run (first line of the engine's error)."""
+
+
+class Rows(Protocol):
+    """What the gate asks of an engine besides GX: a query's columns, and a few rows."""
+
+    def columns(self, query: str) -> set[str]: ...
+
+    def fetch(self, query: str, limit: int | None = None) -> tuple[list[str], list[tuple]]: ...
+
+    def quote(self, name: str) -> str: ...
+
+
+class DuckDBRows:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def columns(self, query: str) -> set[str]:
+        try:
+            return {r[0] for r in self.con.execute(f"describe {query}").fetchall()}
+        except duckdb.Error as exc:
+            raise QueryFailed(str(exc).splitlines()[0]) from exc
+
+    def fetch(self, query: str, limit: int | None = None) -> tuple[list[str], list[tuple]]:
+        try:
+            cursor = self.con.execute(query)
+            names = [d[0] for d in cursor.description]
+            return names, cursor.fetchall() if limit is None else cursor.fetchmany(limit)
+        except duckdb.Error as exc:
+            raise QueryFailed(str(exc).splitlines()[0]) from exc
+
+    def quote(self, name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+
+def _projected(rows: Rows, query: str, columns: list[str]) -> str:
     """Only the columns the suite reads: a raw batch of a million rows as a whole-table
     DataFrame costs seconds and hundreds of MB that no expectation looks at. A column the
     query lacks is left out here, so its expectation fails on its own with GX's answer."""
     probe = re.sub(r"\$\w+", "null", query)  # parameter values do not change the shape
     try:
-        present = {r[0] for r in con.execute(f"describe {probe}").fetchall()}
-    except duckdb.Error:
+        present = rows.columns(probe)
+    except QueryFailed:
         return query  # let the real query report its own error
     keep = [c for c in columns if c in present]
-    listed = ", ".join('"' + c.replace('"', '""') + '"' for c in keep) or "1 as _row"
+    listed = ", ".join(rows.quote(c) for c in keep) or "1 as _row"
     return f"select {listed} from ({query}) as suite_rows"
 
 
@@ -193,12 +234,48 @@ def _suite(gx, spec: dict):
     return suite
 
 
+Frames = Callable[[Rows, dict], list[tuple[str, dict, dict]]]
+
+
+class DuckDBSource:
+    """GX's SQL datasource on the working DuckDB file, read-only, one persisted
+    connection; our own queries (bounds, offenders) share GX's DuckDB instance: a second
+    handle with another configuration is refused, and a second instance would double the
+    cache."""
+
+    def __init__(self, context: Any, settings: Settings) -> None:
+        _persist_duckdb_connections()
+        self.source = context.data_sources.add_or_update_sql(
+            "salesperf_warehouse",
+            connection_string=f"duckdb:///{settings.warehouse}?access_mode=read_only",
+        )
+        self.engine = self.source.get_execution_engine()
+        self.raw = self.engine.engine.raw_connection()
+        self.rows = DuckDBRows(self.raw.driver_connection)
+
+    def batch(self, name: str, query: str) -> tuple[Any, dict]:
+        # one asset per suite, its query this batch's: the batch filter is SQL
+        if name in {a.name for a in self.source.assets}:
+            self.source.delete_asset(name)
+        asset = self.source.add_query_asset(name, query=query)
+        return asset.add_batch_definition_whole_table("whole"), {}
+
+    def close(self) -> None:
+        # the connections must not outlive the gate: dbt writes this file next, from
+        # another process, and DuckDB lets no writer in while any handle is open
+        self.raw.close()
+        _release(self.engine)
+        self.source.get_engine().dispose()  # the datasource's own engine (its connection test)
+
+
 def run_suites(
     settings: Settings,
     layer: str,
-    frames: Callable[[duckdb.DuckDBPyConnection, dict], list[tuple[str, dict, dict]]],
+    frames: Frames,
+    open_source: Callable[[Any, Settings], Any] = DuckDBSource,
 ) -> QualityReport:
-    """Validate each (label, query params, suite params) that `frames` yields per suite.
+    """Validate each (label, query params, suite params) that `frames` yields per suite,
+    on the engine `open_source` opens (DuckDB here; salesperf.spark_gate passes Spark's).
 
     The GX file context is one per project: two processes saving suites into it at once
     (a scheduled run and a manual one, on different warehouses) fail GX's freshness
@@ -207,13 +284,11 @@ def run_suites(
     root.mkdir(parents=True, exist_ok=True)
     with (root / ".validation.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        return _run_suites(settings, layer, frames)
+        return _run_suites(settings, layer, frames, open_source)
 
 
 def _run_suites(
-    settings: Settings,
-    layer: str,
-    frames: Callable[[duckdb.DuckDBPyConnection, dict], list[tuple[str, dict, dict]]],
+    settings: Settings, layer: str, frames: Frames, open_source: Callable[[Any, Settings], Any]
 ) -> QualityReport:
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
@@ -221,39 +296,26 @@ def _run_suites(
         ExpectationSuiteIdentifier,
     )
 
-    _persist_duckdb_connections()
     context = _context(settings)
-    # read-only, like every reader of the working warehouse
-    source = context.data_sources.add_or_update_sql(
-        "salesperf_warehouse",
-        connection_string=f"duckdb:///{settings.warehouse}?access_mode=read_only",
-    )
     results: list[SuiteResult] = []
     rendered: list = []  # this run's suites and results: the only Data Docs pages rebuilt
-    engine = source.get_execution_engine()
-    # our own queries (bounds, offenders) share GX's DuckDB instance: a second handle with
-    # another configuration is refused, and a second instance would double the cache
-    raw = engine.engine.raw_connection()
+    source = open_source(context, settings)
     try:
-        con = raw.driver_connection
+        rows: Rows = source.rows
         for spec in load_suites(settings, layer):
-            query = _projected(con, spec["meta"]["salesperf"]["query"], _columns_used(spec))
-            for label, query_params, suite_params in frames(con, spec):
+            query = _projected(rows, spec["meta"]["salesperf"]["query"], _columns_used(spec))
+            for label, query_params, suite_params in frames(rows, spec):
                 result = SuiteResult(label)
                 results.append(result)
                 bound = _bound(query, query_params)
                 try:
-                    con.execute(f"describe {bound}")
-                except duckdb.Error as exc:
-                    result.error = f"query failed: {str(exc).splitlines()[0]}"
+                    rows.columns(bound)
+                except QueryFailed as exc:
+                    result.error = f"query failed: {exc}"
                     continue
                 name = spec["name"]
                 suite = context.suites.add_or_update(_suite(gx, spec))
-                # one asset per suite, its query this batch's: the batch filter is SQL
-                if name in {a.name for a in source.assets}:
-                    source.delete_asset(name)
-                asset = source.add_query_asset(name, query=bound)
-                batch = asset.add_batch_definition_whole_table("whole")
+                batch, batch_parameters = source.batch(name, bound)
                 validation = context.validation_definitions.add_or_update(
                     gx.ValidationDefinition(name=name, data=batch, suite=suite)
                 )
@@ -266,6 +328,7 @@ def _run_suites(
                     )
                 )
                 run = checkpoint.run(
+                    batch_parameters=batch_parameters or None,
                     expectation_parameters=suite_params,
                     # Data Docs list the validation under its suite and batch, not
                     # "__none__"
@@ -274,13 +337,11 @@ def _run_suites(
                 rendered += [ExpectationSuiteIdentifier(name=name), *run.run_results]
                 params = {**query_params, **suite_params}
                 for validation_result in run.run_results.values():
-                    result.outcomes += [_outcome(r, con, params) for r in validation_result.results]
+                    result.outcomes += [
+                        _outcome(r, rows, params) for r in validation_result.results
+                    ]
     finally:
-        # the connections must not outlive the gate: dbt writes this file next, from
-        # another process, and DuckDB lets no writer in while any handle is open
-        raw.close()
-        _release(engine)
-        source.get_engine().dispose()  # the datasource's own engine (its connection test)
+        source.close()
     # Rebuilding every stored validation each run made the gate slower with every run
     # (31 s of 72 s after a handful of runs); the index still lists them all.
     context.build_data_docs(resource_identifiers=rendered)
@@ -300,7 +361,7 @@ def _release(engine: Any) -> None:
     engine.close()
 
 
-def _outcome(r: Any, con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) -> Outcome:
+def _outcome(r: Any, rows: Rows, params: Mapping[str, Any]) -> Outcome:
     raised = bool(r.exception_info.get("raised_exception"))
     detail = r.exception_info.get("exception_message", "") if raised else _detail(r.result)
     if not r.success and not detail:
@@ -308,7 +369,7 @@ def _outcome(r: Any, con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) 
         detail = "could not be evaluated (no result)"
     offenders = (r.expectation_config.meta or {}).get("offenders")
     if not r.success and not raised and offenders:
-        detail += _offenders(con, offenders, params)
+        detail += _offenders(rows, offenders, params)
     return Outcome(
         expectation=r.expectation_config.type,
         column=r.expectation_config.kwargs.get("column"),
@@ -319,18 +380,15 @@ def _outcome(r: Any, con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) 
     )
 
 
-def _offenders(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]) -> str:
+def _offenders(rows: Rows, sql: str, params: Mapping[str, Any]) -> str:
     """The rows an expectation's meta `offenders` query names (up to 5: key, batch, file),
     so a failure says which records to fix, not only which rule broke."""
-    used = {k: v for k, v in params.items() if f"${k}" in sql}
     try:
-        cursor = con.execute(sql, used)
-        names = [d[0] for d in cursor.description]
-        rows = cursor.fetchmany(5)
-    except duckdb.Error as exc:
-        return f" (the offending rows could not be listed: {str(exc).splitlines()[0]})"
+        names, found = rows.fetch(_bound(sql, params), limit=5)
+    except QueryFailed as exc:
+        return f" (the offending rows could not be listed: {exc})"
     listed = "; ".join(
-        ", ".join(f"{n} {v}" for n, v in zip(names, row, strict=True)) for row in rows
+        ", ".join(f"{n} {v}" for n, v in zip(names, row, strict=True)) for row in found
     )
     return f" — {listed}" if listed else ""
 
@@ -353,12 +411,31 @@ def _detail(result: Mapping[str, Any]) -> str:
 
 def validate_marts(settings: Settings, serving: Path | None = None) -> QualityReport:
     """The mart suites, with row counts bounded by the currently published version."""
+    if settings.engine == "spark":
+        from salesperf.spark_gate import gate_on_spark
+
+        return gate_on_spark(settings, "marts", serving=serving)
+    return run_suites(settings, "marts", mart_frames(settings, serving))
+
+
+def validate_raw_batches(settings: Settings, batch_ids: list[str] | None = None) -> QualityReport:
+    """The raw suites, once per loaded batch that holds rows of the entity."""
+    if settings.engine == "spark":
+        if batch_ids == []:
+            return QualityReport("raw", [], None)  # nothing new: no Spark to start
+        from salesperf.spark_gate import gate_on_spark
+
+        return gate_on_spark(settings, "raw", batch_ids=batch_ids)
+    return run_suites(settings, "raw", raw_frames(settings, batch_ids))
+
+
+def mart_frames(settings: Settings, serving: Path | None) -> Frames:
     published = _published_counts(serving) if serving else {}
 
-    def frames(con: duckdb.DuckDBPyConnection, spec: dict) -> list[tuple[str, dict, dict]]:
+    def frames(rows: Rows, spec: dict) -> list[tuple[str, dict, dict]]:
         table = spec["name"].split(".", 1)[1]
         previous = published.get(table)
-        months = con.execute("select count(*) from intermediate.int_months").fetchone()[0]
+        months = rows.fetch("select count(*) from intermediate.int_months")[1][0][0]
         params = {
             "published_rows_min": int(previous * 0.5) if previous else 0,
             "published_rows_max": previous * 2 + 50 if previous else None,
@@ -367,29 +444,32 @@ def validate_marts(settings: Settings, serving: Path | None = None) -> QualityRe
         }
         return [(spec["name"], {}, params)]
 
-    return run_suites(settings, "marts", frames)
+    return frames
 
 
-def validate_raw_batches(settings: Settings, batch_ids: list[str] | None = None) -> QualityReport:
-    """The raw suites, once per loaded batch that holds rows of the entity."""
-
-    def frames(con: duckdb.DuckDBPyConnection, spec: dict) -> list[tuple[str, dict, dict]]:
+def raw_frames(settings: Settings, batch_ids: list[str] | None) -> Frames:
+    def frames(rows: Rows, spec: dict) -> list[tuple[str, dict, dict]]:
         entity = spec["name"].split(".", 1)[1]
-        rows = con.execute(
-            """select batch_id, rows_loaded, max(loaded_at) over (partition by batch_id)
-            from raw._load_manifest where entity = ? and status = 'loaded' and rows_loaded > 0
-            order by batch_id""",
-            [entity],
-        ).fetchall()
+        # the time as text: Spark would hand Python a datetime in the machine's zone
+        _, loaded = rows.fetch(
+            _bound(
+                """select batch_id, rows_loaded,
+                    cast(max(loaded_at) over (partition by batch_id) as string)
+                from raw._load_manifest
+                where entity = $entity and status = 'loaded' and rows_loaded > 0
+                order by batch_id""",
+                {"entity": entity},
+            )
+        )
         out = []
-        for i, (batch_id, _, loaded_at) in enumerate(rows):
+        for i, (batch_id, _, loaded_at) in enumerate(loaded):
             if batch_ids is not None and batch_id not in batch_ids:
                 continue
-            recent = [r[1] for r in rows[max(0, i - 5) : i]]
+            recent = [r[1] for r in loaded[max(0, i - 5) : i]]
             typical = sorted(recent)[len(recent) // 2] if recent else None
             params = {
                 "company_founded": COMPANY_FOUNDED,
-                "batch_loaded_at": loaded_at.strftime("%Y-%m-%dT%H:%M:%S"),
+                "batch_loaded_at": str(loaded_at)[:19].replace(" ", "T"),
                 "volume_min": 0,
                 # a delta far bigger than the recent ones is worth a look (a re-export?)
                 "volume_max": max(typical * 50, 10_000) if typical else None,
@@ -397,7 +477,7 @@ def validate_raw_batches(settings: Settings, batch_ids: list[str] | None = None)
             out.append((f"{spec['name']}@{batch_id}", {"batch_id": batch_id}, params))
         return out
 
-    return run_suites(settings, "raw", frames)
+    return frames
 
 
 def _published_counts(serving: Path) -> dict[str, int]:

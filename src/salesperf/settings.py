@@ -52,6 +52,29 @@ class Settings:
         }
 
     @property
+    def environment(self) -> dict[str, str]:
+        """These settings as the variables load_settings() reads: what a child process
+        of ours (the Spark gate) needs to see the same paths and limits."""
+        return {
+            **self.dbt_env,
+            "SALESPERF_PROJECT_DIR": str(self.project_dir),
+            "SALESPERF_LANDING": str(self.landing),
+            "SALESPERF_AS_OF_DATE": self.as_of_date,
+            "SALESPERF_ENGINE": self.engine,
+            "SALESPERF_PLAUSIBLE_FACTOR": repr(self.plausible_factor),
+            "DAGSTER_HOME": str(self.dagster_home),
+        }
+
+    @property
+    def marts_source(self) -> Path:
+        """The DuckDB file that holds the built marts, what publish copies: the working
+        warehouse, or on Spark the copy of the marts exported after the gate."""
+        if self.engine == "spark":
+            # not marts.duckdb: the catalog would share its name with the schema `marts`
+            return self.spark_dir / "exported.duckdb"
+        return self.warehouse
+
+    @property
     def duckdb_config(self) -> dict[str, str]:
         """The same limits for every writing connection of ours (loader, publish)."""
         return {

@@ -1,10 +1,11 @@
 """The same dbt project on Apache Spark (SALESPERF_ENGINE=spark).
 
-A run on Spark: the loader validates into the DuckDB ledger as always (manifest,
-quarantine: received = loaded + quarantined), the validated rows go to the Parquet lake
-(salesperf.lake), dbt builds and tests every model on a Spark session in this process
-(profiles.yml target `spark`), and the marts come back out as Parquet, plus a small
-DuckDB copy that `salesperf kpis` and the parity test read.
+A run on Spark is the same Dagster job as on DuckDB: the loader validates into the DuckDB
+ledger as always (manifest, quarantine: received = loaded + quarantined) and the
+validated rows go to the Parquet lake (salesperf.lake); dbt builds and tests every model
+on a Spark session (profiles.yml target `spark`); the Great Expectations suites run on
+Spark (salesperf.spark_gate), which then exports the marts as Parquet and as a DuckDB copy
+(`Settings.marts_source`); publish copies that into the serving file once the gate passed.
 """
 
 from __future__ import annotations
@@ -15,21 +16,22 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import yaml
 
 from salesperf.build import build, temporary_environment
 from salesperf.errors import UserError
-from salesperf.lake import export_raw
+from salesperf.lake import BATCH_COLUMNS, export_raw
 from salesperf.publish import replace_folder
 from salesperf.settings import Settings
 
-# what comes back out of Spark (schema, Spark SHOW TABLES pattern): every KPI mart, and
-# what `salesperf kpis` also reads
+# what comes back out of Spark (schema, Spark SHOW TABLES pattern): every table publish
+# copies, and what it reads beside them (the as-of date, the entities delivered)
 EXPORTED = (
-    ("marts", "kpi_*"),
-    ("marts", "dim_reps|dim_teams"),
-    ("intermediate", "int_months|int_reporting_period"),
+    ("marts", "*"),
+    ("intermediate", "int_months|int_reporting_period|int_crm__deliveries"),
 )
 
 
@@ -76,18 +78,52 @@ def build_on_spark(
     return copy
 
 
-def marts_copy(settings: Settings) -> Path:
-    # not marts.duckdb: the catalog would share its name with the schema `marts`
-    return settings.spark_dir / "exported.duckdb"
+def spark_conf(settings: Settings) -> dict[str, str]:
+    """The Spark settings of profiles.yml's `spark` output, rendered as dbt renders them:
+    our own sessions (the gate) open the metastore and tables dbt built, configured in
+    one place."""
+    from jinja2 import Environment
+
+    environment = {**os.environ, **settings.dbt_env}
+    jinja = Environment()
+    jinja.globals["env_var"] = lambda name, default=None: environment.get(name, default)
+    profile = yaml.safe_load((settings.project_dir / "profiles.yml").read_text())
+    params = profile["salesperf"]["outputs"]["spark"]["server_side_parameters"]
+    return {key: jinja.from_string(str(value)).render() for key, value in params.items()}
 
 
-def export_marts(settings: Settings) -> Path:
-    """Write the exported tables as Parquet (<spark_dir>/export/<schema>/<table>/) and
-    gather them into a DuckDB file for readers that take one. Uses the session dbt
-    opened in this process."""
+def spark_session(settings: Settings) -> Any:
+    """A local Spark session on the project's metastore and tables (one per process)."""
+    require_pyspark()
     from pyspark.sql import SparkSession
 
-    spark = SparkSession.builder.getOrCreate()
+    os.environ.update(spark_environment(settings))
+    builder = SparkSession.builder.appName("salesperf").enableHiveSupport()
+    for key, value in spark_conf(settings).items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def register_lake_tables(spark: Any, settings: Settings) -> None:
+    """`raw.<table>` for every table of the lake, as the dbt macro register_raw_tables
+    does before a build: the raw gate runs before dbt, on the batches just exported."""
+    spark.sql("create database if not exists raw")
+    for table in BATCH_COLUMNS:
+        if not (settings.lake / table).exists():
+            continue
+        spark.sql(f"drop table if exists raw.{table}")  # external: the files stay
+        spark.sql(f"create table raw.{table} using parquet location '{settings.lake / table}'")
+        spark.sql(f"alter table raw.{table} recover partitions")
+
+
+def export_marts(settings: Settings, spark: Any = None) -> Path:
+    """Write the exported tables as Parquet (<spark_dir>/export/<schema>/<table>/) and
+    gather them into a DuckDB file, what publish copies (`Settings.marts_source`). Uses
+    the session given, else the one dbt opened in this process."""
+    if spark is None:
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.builder.getOrCreate()
     tables = [
         (schema, row.tableName)
         for schema, pattern in EXPORTED
@@ -101,7 +137,7 @@ def export_marts(settings: Settings) -> Path:
     for schema, name in tables:
         spark.table(f"{schema}.{name}").coalesce(1).write.parquet(str(staging / schema / name))
     replace_folder(staging, out)
-    copy = marts_copy(settings)
+    copy = settings.marts_source
     partial = copy.with_name(copy.name + ".partial")
     partial.unlink(missing_ok=True)
     with duckdb.connect(str(partial)) as con:
