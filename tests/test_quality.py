@@ -95,6 +95,92 @@ def test_every_shipped_suite_is_valid_json_with_a_query_and_expectations():
         assert spec["meta"]["salesperf"]["query"].lower().startswith(("select", "with"))
 
 
+def restated(layer: str, table: str, expectation: dict, manifest: dict) -> str | None:
+    """What an expectation restates, if it does: the landing contract (raw) or a dbt
+    test or contract constraint (marts)."""
+    from salesperf.contract import ENTITIES
+
+    kind, kwargs = expectation["type"], expectation["kwargs"]
+    column = kwargs.get("column")
+    if layer == "raw":
+        spec = {c.name: c for c in ENTITIES[table].all_columns}.get(column)
+        if spec and kind == "expect_column_values_to_not_be_null" and spec.required:
+            return "the contract's required value"
+        if spec and kind == "expect_column_values_to_be_in_set" and spec.enum:
+            return (
+                "the contract's value list" if set(spec.enum) <= set(kwargs["value_set"]) else None
+            )
+        return None
+    model = next(
+        (
+            n
+            for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n["name"] == table
+        ),
+        None,
+    )
+    if model is None:
+        return None  # a query of its own (reconciliation, plausibility)
+    constraints = [c["type"] for c in model["columns"].get(column, {}).get("constraints", [])]
+    tests = [
+        (
+            (n.get("test_metadata") or {}).get("name"),
+            n.get("column_name"),
+            (n.get("test_metadata") or {}).get("kwargs", {}),
+        )
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "test" and model["unique_id"] in n["depends_on"]["nodes"]
+    ]
+    if kind == "expect_column_values_to_not_be_null" and (
+        "not_null" in constraints or ("not_null", column, {}) in tests
+    ):
+        return "not_null"
+    if kind in ("expect_compound_columns_to_be_unique", "expect_column_values_to_be_unique"):
+        columns = set(kwargs.get("column_list") or [column])
+        if any(
+            (name == "unique_combination" and set(k.get("columns", [])) == columns)
+            or (name == "unique" and {c} == columns)
+            for name, c, k in tests
+        ):
+            return "unique"
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if kind == "expect_column_values_to_be_between" and not isinstance(low, dict):
+        for name, c, k in tests:
+            if name == "accepted_range" and c == column:
+                floor, ceiling = k.get("min_value"), k.get("max_value")
+                if (low is None or (floor is not None and floor >= low)) and (
+                    high is None or (ceiling is not None and ceiling <= high)
+                ):
+                    return "accepted_range"
+    if kind == "expect_column_values_to_be_in_set":
+        for name, c, k in tests:
+            if (
+                name == "accepted_values"
+                and c == column
+                and set(k["values"]) <= set(kwargs["value_set"])
+            ):
+                return "accepted_values"
+    return None
+
+
+def test_no_expectation_restates_the_contract_or_a_dbt_test():
+    """GX checks what neither the loader nor dbt can (history, volume, reconciliation,
+    plausibility, runtime bounds); a copy of a dbt test only costs gate time."""
+    root = Path(__file__).resolve().parents[1]
+    manifest = json.loads((root / "target" / "manifest.json").read_text())
+    copies = [
+        f"{spec['name']}: {e['type']}({e['kwargs'].get('column', '')}) restates {why}"
+        for layer in ("raw", "marts")
+        for spec in (
+            json.loads(p.read_text())
+            for p in sorted((root / "expectations" / layer).glob("*.json"))
+        )
+        for e in spec["expectations"]
+        if (why := restated(layer, spec["name"].split(".", 1)[1], e, manifest))
+    ]
+    assert copies == []
+
+
 def test_the_raw_suite_flags_a_close_date_before_creation(tmp_path):
     from conftest import write_batch
 
