@@ -42,7 +42,7 @@ FIELDS = [
     "full_rebuild_s", "incremental_over_full", "incremental_equal", "incremental_peak_rss_mb",
     "scheduled_full_s", "scheduled_full_rss_mb", "scheduled_refresh_s",
     "scheduled_refresh_rss_mb", "scheduled_over_b1", "refresh_over_scheduled",
-    "raw_gate_over_load",
+    "raw_gate_over_load", "scheduled_full_steps", "scheduled_refresh_steps",
     "memory_limit", "cpus", "memory_gb", "machine", "python", "duckdb", "dbt_core",
     "dbt_duckdb", "pandas", "notes",
 ]  # fmt: skip
@@ -314,6 +314,19 @@ def readme_table(results: Path, readme: Path) -> None:
                 ]
             )
         )
+    steps = [r for r in rows if r.get("scheduled_full_steps")]
+    if steps:
+        lines += [
+            "",
+            "Where the scheduled runs' time goes (seconds per Dagster step; "
+            "`outside`: process start, imports, run setup, the closing report):",
+            "",
+        ]
+        lines += [
+            f"- {r['scale']}, full: `{r['scheduled_full_steps']}`; "
+            f"refresh: `{r['scheduled_refresh_steps']}`"
+            for r in steps
+        ]
     last = rows[-1]
     lines.append(
         f"\nLatest run per scale, from `results/results.csv` ({last['cpus']} CPUs, "

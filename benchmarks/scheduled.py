@@ -3,13 +3,16 @@ in-process: load, raw gate, dbt build and tests, mart gate, publish, Parquet, da
 on every batch but the last, then the daily refresh when the last batch lands.
 
 Wall time and the peak RSS of the whole process tree (the CLI, dbt and anything they
-start), sampled from /proc: `ru_maxrss` reports only the largest single process.
+start), sampled from /proc: `ru_maxrss` reports only the largest single process. Each
+step's own time comes from the run's one-line-per-step output; what is left over
+("outside") is the process start, imports, Dagster's run setup and the closing report.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +21,7 @@ import time
 from pathlib import Path
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+STEP_LINE = re.compile(r"^\s+(\S+)\s+([0-9.]+)s\s+done$")
 
 
 def tree_rss_bytes(root: int) -> int:
@@ -64,6 +68,15 @@ def measured(command: list[str], env: dict[str, str], log: Path) -> tuple[float,
     return round(seconds, 3), round(peak / 2**20, 1)
 
 
+def step_times(log: Path, total_s: float) -> str:
+    """'step=seconds' for each step the run printed, then what no step accounts for."""
+    steps = [
+        (m[1], float(m[2])) for line in log.read_text().splitlines() if (m := STEP_LINE.match(line))
+    ]
+    outside = total_s - sum(seconds for _, seconds in steps)
+    return " ".join(f"{name}={seconds:.1f}" for name, seconds in [*steps, ("outside", outside)])
+
+
 def scheduled_runs(batches: list[Path], work: Path, memory_limit: str) -> dict[str, float]:
     """A full scheduled run on all batches but the last, then the daily refresh."""
     shutil.rmtree(work, ignore_errors=True)
@@ -85,6 +98,8 @@ def scheduled_runs(batches: list[Path], work: Path, memory_limit: str) -> dict[s
     return {
         "scheduled_full_s": full_s,
         "scheduled_full_rss_mb": full_mb,
+        "scheduled_full_steps": step_times(work / "full.log", full_s),
         "scheduled_refresh_s": refresh_s,
         "scheduled_refresh_rss_mb": refresh_mb,
+        "scheduled_refresh_steps": step_times(work / "refresh.log", refresh_s),
     }

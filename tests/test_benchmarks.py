@@ -38,6 +38,12 @@ def test_tiny_benchmark_baselines_equal_the_warehouse(tmp_path):
     for column in ("scheduled_full_s", "scheduled_refresh_s", "scheduled_over_b1"):
         assert float(row[column]) > 0, column
     assert float(row["scheduled_full_rss_mb"]) > 100 and float(row["raw_gate_over_load"]) > 0
+    # each step's time, then what no step accounts for, adding up to the run's wall time
+    steps = dict(part.split("=") for part in row["scheduled_full_steps"].split())
+    names = [*steps]
+    assert (names[0], names[-1]) == ("raw_extracts", "outside")
+    assert {"dbt_models", "gx_mart_suites", "serving__salesperf"} <= set(steps)
+    assert sum(map(float, steps.values())) == pytest.approx(float(row["scheduled_full_s"]), abs=0.2)
     assert (results / "stage_times.png").stat().st_size > 10_000
     text = readme.read_text()
     assert "| tiny |" in text and "old" not in text and text.endswith("tail\n")
