@@ -84,10 +84,11 @@ format: install
 	$(BIN)/ruff check --fix src orchestration tests benchmarks
 	$(BIN)/ruff format src orchestration tests benchmarks
 
-## bench: benchmarks/run.py at SCALE=tiny|S|M|L (default S): warehouse vs hand SQL vs pandas
+## bench: benchmarks/run.py at SCALE=tiny|S|M|L (default S): warehouse vs hand SQL vs pandas;
+## BENCH_DATA=folder reuses data generated elsewhere (L takes an hour and 21 GB to generate)
 SCALE ?= S
 bench: install $(MANIFEST)
-	$(BIN)/python benchmarks/run.py --scale $(SCALE)
+	$(BIN)/python benchmarks/run.py --scale $(SCALE) $(if $(BENCH_DATA),--data $(BENCH_DATA))
 
 ## bench-engines: the same dbt build on DuckDB and on local Spark (SIZE=small|S)
 SIZE ?= small
