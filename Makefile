@@ -9,6 +9,11 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Compile the packages' bytecode at install: uv does not by default, and where
+# PYTHONDONTWRITEBYTECODE is set (CI images often do) every process would compile GX,
+# Dagster and dbt from source again - 24 s instead of 11 s to import them, in each of the
+# runs, dbt calls and servers the tests start.
+export UV_COMPILE_BYTECODE := 1
 # The Spark engine's own environment (pyspark, dbt-spark): the default one stays free of
 # pyspark, which Great Expectations would import on every run when present.
 SPARK_VENV := .venv-spark
