@@ -280,3 +280,28 @@ def test_a_validation_page_is_reachable_from_the_index_offline(project, tmp_path
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dom))
     assert "Status: Failed" in text
     assert "1 unexpected values found" in text  # 1.5 of (0.5, 1.5, null)
+
+
+def test_data_docs_keep_the_newest_gate_runs_only(project):
+    """Every Data Docs build reads each stored result: once `keep` runs are recorded,
+    a new run drops the results, and pages, of the runs before the newest `keep`."""
+    import time
+
+    from salesperf.quality import docs_root, prune_validations
+
+    suite(project, "ratios", [between("warning")])
+    for _ in range(3):
+        run(project)
+    root = docs_root(project)
+    results = root / "gx" / "uncommitted" / "validations"
+    pages = root / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
+    stored = sorted(results.rglob("*.json"), key=lambda p: p.stat().st_mtime)
+    assert len(stored) == 3 and len(list(pages.rglob("*.html"))) == 3
+    # a fourth run keeping 3: runs 2, 3 and 4 stay, run 1's result and page go
+    assert prune_validations(root, time.time(), keep=3) == 1
+    assert sorted(results.rglob("*.json"), key=lambda p: p.stat().st_mtime) == stored[1:]
+    assert len(list(pages.rglob("*.html"))) == 2
+    # fewer runs recorded than kept: nothing goes
+    other = root.parent / "other"
+    (other / "gx" / "uncommitted").mkdir(parents=True)
+    assert prune_validations(other, time.time(), keep=3) == 0

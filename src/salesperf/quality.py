@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -96,11 +97,13 @@ def suites_dir(settings: Settings) -> Path:
 
 
 def docs_root(settings: Settings) -> Path:
-    """Where the GX file context lives; Data Docs end up under uncommitted/data_docs."""
-    # one context per engine: a stored validation names its datasource, which the other
-    # engine's process does not have (the DataFrame one, target/gx_context, is not reused)
+    """Where this warehouse's GX stores (suites, results, Data Docs) live: beside the
+    warehouse, so two warehouses never share validation history and a test's warehouse
+    starts with none."""
+    # one per engine: a stored validation names its datasource, which the other engine's
+    # process does not have
     name = "gx_spark" if settings.engine == "spark" else "gx_sql"
-    return settings.project_dir / "target" / name
+    return settings.warehouse.parent / name
 
 
 def docs_index(settings: Settings) -> Path:
@@ -210,15 +213,55 @@ def _persist_duckdb_connections() -> None:
 
 
 def _context(settings: Settings):
+    """An ephemeral context over filesystem stores: suites, results and Data Docs are
+    files as in a file context, but datasources and assets stay in memory. A file context
+    rewrites great_expectations.yml on every asset change and re-reads its config
+    variables on every lookup: 86 YAML saves and 1,200 reads, a third of a small gate."""
     import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        FilesystemStoreBackendDefaults,
+    )
 
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    root = docs_root(settings)
-    root.mkdir(parents=True, exist_ok=True)
-    context = gx.get_context(mode="file", project_root_dir=str(root))
+    stores = docs_root(settings) / "gx"
+    stores.mkdir(parents=True, exist_ok=True)
+    config = DataContextConfig(
+        store_backend_defaults=FilesystemStoreBackendDefaults(root_directory=str(stores)),
+        analytics_enabled=False,
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     return context
+
+
+# Data Docs keep the validations of this many most recent gate runs: the index reads
+# every stored result on each build, so an unbounded history makes every gate slower
+# than the last (a daily run adds 40-odd results a day).
+KEEP_GATE_RUNS = 30
+
+
+def prune_validations(root: Path, started: float, keep: int = KEEP_GATE_RUNS) -> int:
+    """Record a gate run that started at `started` (epoch seconds) and delete the stored
+    results, and their pages, older than the `keep` most recent runs; returns how many
+    results went."""
+    log = root / "gx" / "uncommitted" / "gate_runs.txt"
+    runs = [float(x) for x in log.read_text().split()] if log.exists() else []
+    runs = sorted([*runs, started])[-keep:]
+    log.write_text("".join(f"{r:.6f}\n" for r in runs))
+    if len(runs) < keep:
+        return 0
+    results = root / "gx" / "uncommitted" / "validations"
+    pages = root / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
+    gone = 0
+    for stored in results.rglob("*.json"):
+        if stored.stat().st_mtime < runs[0]:
+            stored.unlink()
+            page = (pages / stored.relative_to(results)).with_suffix(".html")
+            page.unlink(missing_ok=True)
+            gone += 1
+    return gone
 
 
 def _suite(gx, spec: dict):
@@ -296,6 +339,7 @@ def _run_suites(
         ExpectationSuiteIdentifier,
     )
 
+    started = time.time()
     context = _context(settings)
     results: list[SuiteResult] = []
     rendered: list = []  # this run's suites and results: the only Data Docs pages rebuilt
@@ -342,6 +386,7 @@ def _run_suites(
                     ]
     finally:
         source.close()
+    prune_validations(docs_root(settings), started)
     # Rebuilding every stored validation each run made the gate slower with every run
     # (31 s of 72 s after a handful of runs); the index still lists them all.
     context.build_data_docs(resource_identifiers=rendered)
