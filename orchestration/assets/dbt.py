@@ -16,7 +16,13 @@ from dagster_dbt import (
 
 from orchestration.assets.raw import raw_key
 from orchestration.resources import DBT_PROJECT, WAREHOUSE_POOL
-from salesperf.build import DATA_RUN, dbt_vars, offending_rows, temporary_environment
+from salesperf.build import (
+    DATA_RUN,
+    dbt_vars,
+    offending_rows,
+    scheduled_target,
+    temporary_environment,
+)
 from salesperf.settings import Settings, load_settings
 
 TRANSIENT = ("Could not set lock on file", "Conflicting lock", "database is locked")
@@ -59,17 +65,18 @@ class BuildConfig(dg.Config):
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: BuildConfig):
     settings = load_settings()
     args = ["build", "--vars", json.dumps(dbt_vars(settings, config.as_of_date or None))]
+    # named as salesperf.build names it: dbt reuses a parse only for the same target flag
+    args += ["--target", settings.dbt_target]
     args += DATA_RUN  # unit tests run in make test, not on each refresh
     if config.full_refresh:
         args.append("--full-refresh")
-    environment, target_path = settings.dbt_env, None
+    # compiled beside the warehouse (target/ holds the parse Dagster reads at import)
+    environment, target_path = settings.dbt_env, scheduled_target(settings)
     if settings.engine == "spark":
         from salesperf.spark import spark_environment
 
-        # dbt opens its Spark session in its own process; the compiled project stays
-        # beside Spark's tables (target/ holds the DuckDB one that Dagster reads)
+        # dbt opens its Spark session in its own process
         environment = {**environment, **spark_environment(settings)}
-        target_path = settings.spark_dir / "target"
     with temporary_environment(environment), _output_to(config.dbt_log):
         invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target_path)
         yield from invocation.stream()
