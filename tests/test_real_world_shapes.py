@@ -57,6 +57,20 @@ def settings_for(root: Path, monkeypatch) -> Settings:
     return load_settings()
 
 
+@pytest.fixture(scope="module")
+def in_order(tiny_sample, tmp_path_factory) -> Path:
+    """The whole sample as a company's export, delivered in order and run once: the
+    reference the shuffled delivery must equal, and the good day before the fat finger."""
+    from orchestration.runner import run_pipeline
+
+    root = tmp_path_factory.mktemp("in_order")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = settings_for(root, monkeypatch)
+        extracts = cut(tiny_sample, ALL, root / "export")
+        run_pipeline(settings, extracts, instance=dg.DagsterInstance.ephemeral())
+    return root
+
+
 def conserved(settings: Settings) -> None:
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         bad = con.execute(
@@ -156,7 +170,7 @@ def test_any_subset_runs_end_to_end_and_says_what_is_unknown(
 
 @pytest.mark.e2e
 def test_shuffled_batches_and_references_ahead_of_their_records_do_not_block(
-    tiny_sample, tmp_path, monkeypatch, capsys
+    tiny_sample, in_order, tmp_path, monkeypatch, capsys
 ):
     """The delta is delivered first (its handoffs and deals name users and leads that
     arrive only with the full extract), then the full extract. Both runs publish; the
@@ -184,29 +198,24 @@ def test_shuffled_batches_and_references_ahead_of_their_records_do_not_block(
     conserved(settings)
     shuffled_revenue = company(settings, "revenue")
 
-    in_order = settings_for(tmp_path / "in_order", monkeypatch)
-    run_pipeline(
-        in_order,
-        cut(tiny_sample, ALL, tmp_path / "export_in_order"),
-        instance=dg.DagsterInstance.ephemeral(),
-    )
-    assert shuffled_revenue == company(in_order, "revenue")
+    assert shuffled_revenue == company(settings_for(in_order, monkeypatch), "revenue")
     capsys.readouterr()
 
 
 @pytest.mark.e2e
 def test_an_implausible_deal_blocks_the_publish_and_is_named(
-    tiny_sample, tmp_path, monkeypatch, capsys
+    in_order, tmp_path, monkeypatch, capsys
 ):
     """A won deal of 500,000,000,000.00 (a misplaced decimal point) among ordinary deals:
     the plausibility gate fails, the last good publication stays, and the message names
     the opportunity, its batch and its file. A negative won deal is reported, not hidden."""
     from orchestration.runner import run_pipeline
 
+    # yesterday's good run, copied: warehouse, serving file, extracts
+    shutil.copytree(in_order, tmp_path, dirs_exist_ok=True)
     settings = settings_for(tmp_path, monkeypatch)
-    extracts = cut(tiny_sample, ALL, tmp_path / "export")
+    extracts = tmp_path / "export"
     instance = dg.DagsterInstance.ephemeral()
-    run_pipeline(settings, extracts, instance=instance)
     published = serving_path(settings).read_bytes()
     good_revenue = company(settings, "revenue")
 
