@@ -71,23 +71,24 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
         "DAGSTER_HOME": str(root / "dagster"),
     }
     env.pop("SALESPERF_DBT_TARGET", None)
-    # Spark runs three times, as a daily pipeline would: the initial batch (a full build),
-    # the generated deltas with the lone call, then the correction alone (incremental
-    # builds of fct_activities and int_activities__daily: insert_overwrite of the months
-    # they touch). DuckDB built everything at once; the marts must still agree.
-    initial, deltas = root / "initial", root / "deltas"
-    shutil.copytree(generated[0], initial / generated[0].name)
-    deltas.mkdir()
+    # Spark runs twice, as a daily pipeline would: every generated batch with the lone
+    # call (a full build), then the correction alone (incremental builds of
+    # fct_activities and int_activities__daily: insert_overwrite of the months it
+    # touches, the lone call's month emptied). DuckDB built everything at once; the marts
+    # must still agree. The second run also carries a plausibility bound every won deal
+    # breaks: its mart gate fails, the marts it built are still exported for the
+    # comparison, and publish must not run. (Each Spark run costs ~9 minutes here: a
+    # third run, for an incremental run that passes, would buy little the two do not.)
+    generated_only = root / "generated"
+    generated_only.mkdir()
     for batch in generated:
-        (deltas / batch.name).symlink_to(batch)
-    for extracts in (initial, deltas, landing):
-        done, lines = spark_run(root, env, extracts, f"spark-{extracts.name}")
-        errors = [line for line in lines if "error" in line.lower()]
-        assert done.returncode == 0, "\n".join(errors[-20:] or lines[-40:])
+        (generated_only / batch.name).symlink_to(batch)
+    done, lines = spark_run(root, env, generated_only, "spark-generated")
+    errors = [line for line in lines if "error" in line.lower()]
+    assert done.returncode == 0, "\n".join(errors[-20:] or lines[-40:])
     gate = spark_dir / "gate" / "marts.json"
-    passed_gate = shutil.copy(gate, root / "gate-passed.json")
+    passed_gate = Path(shutil.copy(gate, root / "gate-passed.json"))
     published = serving_version(root)
-    # a fourth run with nothing new and a plausibility bound every won deal breaks
     failed_run, failed_lines = spark_run(
         root, {**env, "SALESPERF_PLAUSIBLE_FACTOR": IMPLAUSIBLE_FACTOR}, landing, "spark-failing"
     )
@@ -100,7 +101,7 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
         "duckdb": duck.warehouse,
         "spark": spark_dir / "exported.duckdb",
         "root": root,
-        "gate_passed": Path(passed_gate),
+        "gate_passed": passed_gate,
         "gate_failed": gate,
         "failed_run": (failed_run.returncode, "\n".join(failed_lines)),
         "published_before": published,
@@ -279,11 +280,13 @@ def duckdb_settings(built: dict[str, Path], **changes: object):
 
 
 def test_the_gate_passes_alike_on_spark_and_duckdb(built: dict[str, Path]) -> None:
+    """The Spark run that published passed every mart suite, as DuckDB does on the same
+    data; the failing run below compares every suite's verdict on the final marts."""
     spark = from_json(json.loads(built["gate_passed"].read_text()))
     duck = validate_marts(duckdb_settings(built))
-    assert verdicts(spark) == verdicts(duck)
-    assert len(spark.suites) == len(list((PROJECT_DIR / "expectations" / "marts").glob("*.json")))
     assert spark.passed and duck.passed, spark.failures() + duck.failures()
+    assert {s.suite for s in spark.suites} == {s.suite for s in duck.suites}
+    assert len(spark.suites) == len(list((PROJECT_DIR / "expectations" / "marts").glob("*.json")))
     assert spark.docs_index and spark.docs_index.exists()
 
 
@@ -293,6 +296,8 @@ def test_a_failing_gate_fails_alike_and_stops_publish_on_spark(built: dict[str, 
     assert verdicts(spark) == verdicts(duck)
     failing = {s.suite: [o.expectation for o in s.failures] for s in spark.suites if not s.passed}
     assert failing == {"marts.plausibility_won_amounts": ["expect_column_values_to_be_between"]}
+    # every other suite passed alike on the same marts
+    assert len(spark.suites) == len(duck.suites) > 1
     # and on Spark the blocking check kept the last good marts in the serving file
     returncode, output = built["failed_run"]
     assert returncode == 1
