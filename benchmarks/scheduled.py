@@ -82,8 +82,10 @@ def scheduled_runs(batches: list[Path], work: Path, memory_limit: str) -> dict[s
     shutil.rmtree(work, ignore_errors=True)
     staged = work / "landing"
     staged.mkdir(parents=True)
+    # absolute targets: a relative one (--data given as a relative path) would resolve
+    # against the link's own folder and the run would find no batch
     for batch in batches[:-1]:
-        (staged / batch.name).symlink_to(batch)
+        (staged / batch.name).symlink_to(batch.resolve())
     env = {
         **os.environ,
         "SALESPERF_WAREHOUSE": str(work / "warehouse.duckdb"),
@@ -93,7 +95,7 @@ def scheduled_runs(batches: list[Path], work: Path, memory_limit: str) -> dict[s
     }
     cli = [str(Path(sys.executable).with_name("salesperf")), "run", "--extracts", str(staged)]
     full_s, full_mb = measured(cli, env, work / "full.log")
-    (staged / batches[-1].name).symlink_to(batches[-1])
+    (staged / batches[-1].name).symlink_to(batches[-1].resolve())
     refresh_s, refresh_mb = measured(cli, env, work / "refresh.log")
     return {
         "scheduled_full_s": full_s,
