@@ -22,8 +22,8 @@ BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
 sys.path[:0] = [str(BENCH), str(PROJECT / "src"), str(PROJECT)]
 
-from salesperf.publish import mart_tables  # noqa: E402
 from salesperf.settings import Settings, load_settings  # noqa: E402
+from salesperf.warehouse_io import mart_tables  # noqa: E402
 
 # the three marts both baselines compute, and their keys
 MARTS = {

@@ -1,6 +1,7 @@
-"""When the pipeline runs: a sensor on landed batches, a daily schedule, failure records."""
+"""When the pipeline runs: a sensor on landed batches, a daily schedule, failure records.
 
-from __future__ import annotations
+(No `from __future__ import annotations` here: Dagster reads the resource annotations.)
+"""
 
 import json
 from datetime import UTC, datetime
@@ -9,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 
 from salesperf.load import complete_batches, loaded_batches
-from salesperf.settings import load_settings
+from salesperf.settings import Settings
 
 JOB_NAME = "salesperf_pipeline"
 
@@ -33,8 +34,9 @@ def run_config(extracts: Path | None = None, as_of_date: str = "") -> dict:
         "delivering process writes last."
     ),
 )
-def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    settings = load_settings()
+def landing_sensor(
+    context: dg.SensorEvaluationContext, settings: dg.ResourceParam[Settings]
+) -> dg.SensorResult:
     landing = settings.landing
     seen = set(json.loads(context.cursor)) if context.cursor else set()
     if not landing.exists():
@@ -72,8 +74,8 @@ daily_schedule = dg.ScheduleDefinition(
 )
 
 
-def failure_log() -> Path:
-    return load_settings().dagster_home / "failures.jsonl"
+def failure_log(settings: Settings) -> Path:
+    return settings.dagster_home / "failures.jsonl"
 
 
 @dg.run_failure_sensor(
@@ -81,7 +83,9 @@ def failure_log() -> Path:
     default_status=dg.DefaultSensorStatus.RUNNING,
     monitor_all_code_locations=False,
 )
-def record_run_failures(context: dg.RunFailureSensorContext) -> None:
+def record_run_failures(
+    context: dg.RunFailureSensorContext, settings: dg.ResourceParam[Settings]
+) -> None:
     """Append one JSON line per failed step to DAGSTER_HOME/failures.jsonl."""
     steps = context.get_step_failure_events()
     records = [
@@ -104,7 +108,7 @@ def record_run_failures(context: dg.RunFailureSensorContext) -> None:
             "message": context.failure_event.message,
         }
     ]
-    path = failure_log()
+    path = failure_log(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as fh:
         for record in records:

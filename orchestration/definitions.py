@@ -15,7 +15,7 @@ from orchestration.automation import (
     record_run_failures,
 )
 from orchestration.progress import progress_logger
-from orchestration.resources import dbt_resource
+from orchestration.resources import dbt_resource, settings_resource
 
 pipeline_job = dg.define_asset_job(
     JOB_NAME,
@@ -33,7 +33,7 @@ defs = dg.Definitions(
     jobs=[pipeline_job],
     schedules=[daily_schedule],
     sensors=[landing_sensor, record_run_failures],
-    resources={"dbt": dbt_resource()},
+    resources={"dbt": dbt_resource(), "settings": settings_resource()},
     # the UI and the daemon log to the console; `salesperf run` prints one line a step
     loggers={"console": dg.colored_console_logger, "progress": progress_logger},
     # one step at a time, in the run's process: the warehouse has a single writer

@@ -1,4 +1,5 @@
-"""The dbt project handle and the Dagster instance home. Settings come from salesperf.settings."""
+"""The resources every asset, check and sensor is given - the project's settings and the dbt
+project handle - and the Dagster instance home."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DagsterDbtProjectPreparer, DbtCliResource, DbtProject
 
-from salesperf.settings import PROJECT_DIR, Settings
+from salesperf.settings import PROJECT_DIR, Settings, load_settings
 
 # Every asset that writes the warehouse file is in this pool (DuckDB: one writer per file).
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -33,6 +34,19 @@ class _ThisEnvironmentsDbt(DagsterDbtProjectPreparer):
 # The manifest is prepared ahead (make, CI); `dagster dev` re-parses on start.
 DBT_PROJECT = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
 _ThisEnvironmentsDbt().prepare_if_dev(DBT_PROJECT)
+
+
+def settings_resource(settings: Settings | None = None) -> dg.ResourceDefinition:
+    """The project's Settings, the one place the assets, checks and sensors read their
+    configuration from (each takes `settings: dg.ResourceParam[Settings]`). `salesperf
+    run` hands in the Settings it already holds; the webserver and daemon read the
+    environment once per run or sensor tick, so a changed variable needs no restart."""
+    if settings is not None:
+        return dg.ResourceDefinition.hardcoded_resource(settings, "the caller's settings")
+    return dg.ResourceDefinition(
+        resource_fn=lambda _: load_settings(),
+        description="salesperf.settings.load_settings(): SALESPERF_* variables and defaults",
+    )
 
 
 def dbt_resource() -> DbtCliResource:

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.automation import JOB_NAME, run_config
-from orchestration.resources import open_instance
+from orchestration.resources import open_instance, settings_resource
 from salesperf.build import BuildFailed
 from salesperf.run_lock import exclusive_run
 from salesperf.settings import Settings
@@ -39,7 +39,11 @@ def run_pipeline(
         instance = open_instance(settings)
     with exclusive_run(settings, wait=wait):
         result = defs.resolve_job_def(JOB_NAME).execute_in_process(
-            run_config=config, instance=instance, raise_on_error=False
+            run_config=config,
+            instance=instance,
+            raise_on_error=False,
+            # the assets run with these very settings, not a second read of the environment
+            resources={"settings": settings_resource(settings)},
         )
     if not result.success:
         failures = [

@@ -6,8 +6,8 @@ import duckdb
 import pytest
 from conftest import KPI_MARTS, PERFORMANCE_MARTS
 
-from salesperf.cli import main
 from salesperf.generate import GeneratorConfig, generate
+from salesperf_cli import main
 
 
 @pytest.mark.e2e

@@ -13,11 +13,11 @@ import duckdb
 import pytest
 
 from salesperf.build import build
-from salesperf.cli import main, map_exports
 from salesperf.errors import UserError
 from salesperf.load import load_path
 from salesperf.mapping import check, read_mapping
 from salesperf.settings import load_settings
+from salesperf_cli import main, map_exports
 
 FIXTURES = Path(__file__).with_name("fixtures")
 JAN = "2025-01-01"

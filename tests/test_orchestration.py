@@ -23,8 +23,8 @@ from test_publish import privacy_findings
 
 from salesperf.build import BuildFailed
 from salesperf.generate import GeneratorConfig, generate
-from salesperf.publish import serving_path
 from salesperf.settings import load_settings
+from salesperf.warehouse_io import serving_path
 
 BIN = Path(sys.executable).parent
 
@@ -132,6 +132,7 @@ def test_the_whole_graph_materializes_and_a_failing_test_blocks_downstream(env, 
         dagster_instance=instance,
         dagster_run=failed,
         dagster_event=failure,
+        resources={"settings": env},
     ).for_run_failure()
     record_run_failures(context)
     records = [json.loads(line) for line in (tmp_path / "dagster_home" / "failures.jsonl").open()]
@@ -175,16 +176,26 @@ def test_sensor_requests_new_complete_batches_only(env):
     write_batch(env.landing / "crm" / "20250101T000000_a", {"teams": "team_id"})
     write_batch(env.landing / "crm" / "20250102T000000_b", {"teams": "team_id"}, complete=False)
     with dg.instance_for_test() as instance:
-        first = landing_sensor(dg.build_sensor_context(instance=instance))
+        first = landing_sensor(
+            dg.build_sensor_context(resources={"settings": env}, instance=instance)
+        )
         assert [r.run_key for r in first.run_requests] == ["crm/20250101T000000_a"]
         extracts = first.run_requests[0].run_config["ops"]["raw_extracts"]["config"]["extracts"]
         assert extracts == str(env.landing / "crm" / "20250101T000000_a")
 
-        again = landing_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        again = landing_sensor(
+            dg.build_sensor_context(
+                resources={"settings": env}, instance=instance, cursor=first.cursor
+            )
+        )
         assert again.run_requests == []  # already processed; b is still incomplete
 
         (env.landing / "crm" / "20250102T000000_b" / "_SUCCESS").touch()
-        third = landing_sensor(dg.build_sensor_context(instance=instance, cursor=again.cursor))
+        third = landing_sensor(
+            dg.build_sensor_context(
+                resources={"settings": env}, instance=instance, cursor=again.cursor
+            )
+        )
         assert [r.run_key for r in third.run_requests] == ["crm/20250102T000000_b"]
 
 
@@ -198,7 +209,9 @@ def test_sensor_skips_batches_the_warehouse_already_loaded(env):
     load_path(env.warehouse, env.landing / "crm" / "20250101T000000_a")
     write_batch(env.landing / "crm" / "20250102T000000_b", {"users": users})
     with dg.instance_for_test() as instance:
-        result = landing_sensor(dg.build_sensor_context(instance=instance))
+        result = landing_sensor(
+            dg.build_sensor_context(resources={"settings": env}, instance=instance)
+        )
         assert [r.run_key for r in result.run_requests] == ["crm/20250102T000000_b"]
         # while another process writes the warehouse, the sensor waits instead of guessing
         holder = subprocess.Popen(
@@ -214,7 +227,9 @@ def test_sensor_skips_batches_the_warehouse_already_loaded(env):
         )
         try:
             assert holder.stdout.readline().strip() == "held"
-            busy = landing_sensor(dg.build_sensor_context(instance=instance))
+            busy = landing_sensor(
+                dg.build_sensor_context(resources={"settings": env}, instance=instance)
+            )
         finally:
             holder.communicate("", timeout=30)
         assert not busy.run_requests

@@ -15,14 +15,8 @@ import duckdb
 import pytest
 
 from salesperf.errors import UserError
-from salesperf.publish import (
-    connect_read_only,
-    current_version,
-    publish,
-    published_versions,
-    rollback,
-    serving_path,
-)
+from salesperf.publish import current_version, publish, published_versions, rollback
+from salesperf.warehouse_io import connect_read_only, serving_path
 
 
 def digest(path) -> str:
@@ -202,7 +196,7 @@ POOLED_READER = textwrap.dedent(
     """
     import sys, sqlalchemy as sa
     from sqlalchemy.pool import NullPool
-    from salesperf.publish import sqlalchemy_url
+    from salesperf.warehouse_io import sqlalchemy_url
     from pathlib import Path
     pooled = {"pool": {}, "nullpool": {"poolclass": NullPool}}[sys.argv[2]]
     engine = sa.create_engine(sqlalchemy_url(Path(sys.argv[1])), **pooled)

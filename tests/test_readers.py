@@ -29,8 +29,9 @@ from conftest import ALL_KPI_MARTS
 from salesperf.build import generate_docs
 from salesperf.dashboard import write_dashboard
 from salesperf.metrics import query
-from salesperf.publish import export_parquet, publish, serving_path, sqlalchemy_url
+from salesperf.publish import export_parquet, publish
 from salesperf.settings import Settings
+from salesperf.warehouse_io import serving_path, sqlalchemy_url
 
 FEB = "2025-02-01"
 
@@ -195,7 +196,7 @@ def test_the_docs_site_documents_every_kpi_mart_and_is_served(published):
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "salesperf.cli", "docs", "--port", str(port)],
+        [sys.executable, "-m", "salesperf_cli", "docs", "--port", str(port)],
         env=os.environ | {"SALESPERF_WAREHOUSE": str(published.warehouse)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -280,9 +281,9 @@ def test_rollback_moves_every_reader_together(hand_built, tmp_path, monkeypatch,
     """A bad number is published (February revenue 12,000 -> 999,999): `salesperf
     rollback` puts the previous version back in the serving file, the Parquet copy and the
     dashboard at once, and the next publish of the same bad data is refused."""
-    from salesperf.cli import main
     from salesperf.publish import current_version, published_versions
     from salesperf.settings import load_settings
+    from salesperf_cli import main
 
     shutil.copy(hand_built.warehouse, tmp_path / "w.duckdb")
     monkeypatch.setenv("SALESPERF_WAREHOUSE", str(tmp_path / "w.duckdb"))
@@ -310,7 +311,7 @@ def test_rollback_moves_every_reader_together(hand_built, tmp_path, monkeypatch,
 
 
 def test_an_unknown_rep_name_suggests_the_closest(published, capsys, monkeypatch):
-    from salesperf.cli import main
+    from salesperf_cli import main
 
     monkeypatch.setenv("SALESPERF_WAREHOUSE", str(published.warehouse))
     assert main(["kpis", "--scorecard", "Alex EA"]) == 2
@@ -344,7 +345,7 @@ def test_bi_tools_see_descriptions_and_no_bookkeeping_columns(published):
 
 
 def test_connect_prints_a_url_that_a_sqlalchemy_client_opens(published, capsys, monkeypatch):
-    from salesperf.cli import main
+    from salesperf_cli import main
 
     monkeypatch.setenv("SALESPERF_WAREHOUSE", str(published.warehouse))
     assert main(["connect"]) == 0
@@ -367,7 +368,7 @@ def test_connect_prints_a_url_that_a_sqlalchemy_client_opens(published, capsys, 
 
 
 def test_metrics_print_ordered_plain_numbers_and_one_line_errors(published, capsys, monkeypatch):
-    from salesperf.cli import main
+    from salesperf_cli import main
 
     monkeypatch.setenv("SALESPERF_WAREHOUSE", str(published.warehouse))
     args = ["metrics", "query", "--metrics", "revenue", "--group-by", "metric_time__month"]

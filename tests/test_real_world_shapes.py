@@ -17,7 +17,6 @@ import duckdb
 import pytest
 
 from salesperf.build import BuildFailed
-from salesperf.cli import main
 from salesperf.contract import ENTITIES
 from salesperf.dashboard import write_dashboard
 from salesperf.errors import UserError
@@ -25,9 +24,11 @@ from salesperf.generate import GeneratorConfig, generate
 from salesperf.load import load_path
 from salesperf.metrics import query
 from salesperf.notices import data_notices
-from salesperf.publish import export_parquet, serving_path
+from salesperf.publish import export_parquet
 from salesperf.report import kpi_report, leaderboard_report, scorecard_report
 from salesperf.settings import Settings, load_settings
+from salesperf.warehouse_io import serving_path
+from salesperf_cli import main
 
 
 @pytest.fixture(scope="module")

@@ -28,10 +28,10 @@ from conftest import write_batch
 from salesperf.build import build
 from salesperf.generate import GeneratorConfig, generate
 from salesperf.load import load_path
-from salesperf.publish import mart_tables
 from salesperf.quality import QualityReport, validate_marts
 from salesperf.settings import PROJECT_DIR, load_settings
 from salesperf.spark_gate import from_json
+from salesperf.warehouse_io import mart_tables
 
 SPARK_SALESPERF = PROJECT_DIR / ".venv-spark" / "bin" / "salesperf"
 MONEY = "DECIMAL(38,2)"

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: `dbt build`, so dbt tests become asset checks."""
 
-import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
@@ -17,13 +16,13 @@ from dagster_dbt import (
 from orchestration.assets.raw import raw_key
 from orchestration.resources import DBT_PROJECT, WAREHOUSE_POOL
 from salesperf.build import (
-    DATA_RUN,
-    dbt_vars,
-    offending_rows,
+    build_args,
+    dbt_environment,
+    failed_nodes,
     scheduled_target,
     temporary_environment,
 )
-from salesperf.settings import Settings, load_settings
+from salesperf.settings import Settings
 
 TRANSIENT = ("Could not set lock on file", "Conflicting lock", "database is locked")
 
@@ -62,23 +61,22 @@ class BuildConfig(dg.Config):
     ),
     pool=WAREHOUSE_POOL,
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: BuildConfig):
-    settings = load_settings()
-    args = ["build", "--vars", json.dumps(dbt_vars(settings, config.as_of_date or None))]
+def dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    config: BuildConfig,
+    settings: dg.ResourceParam[Settings],
+):
+    args = build_args(
+        settings, as_of_date=config.as_of_date or None, full_refresh=config.full_refresh
+    )
     # named as salesperf.build names it: dbt reuses a parse only for the same target flag
-    args += ["--target", settings.dbt_target]
-    args += DATA_RUN  # unit tests run in make test, not on each refresh
-    if config.full_refresh:
-        args.append("--full-refresh")
+    args = ["build", *args, "--target", settings.dbt_target]
     # compiled beside the warehouse (target/ holds the parse Dagster reads at import)
-    environment, target_path = settings.dbt_env, scheduled_target(settings)
-    if settings.engine == "spark":
-        from salesperf.spark import spark_environment
-
-        # dbt opens its Spark session in its own process
-        environment = {**environment, **spark_environment(settings)}
-    with temporary_environment(environment), _output_to(config.dbt_log):
-        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target_path)
+    with temporary_environment(dbt_environment(settings)), _output_to(config.dbt_log):
+        invocation = dbt.cli(
+            args, context=context, raise_on_error=False, target_path=scheduled_target(settings)
+        )
         yield from invocation.stream()
     if invocation.is_successful():
         return
@@ -110,17 +108,4 @@ def _failures(invocation, settings: Settings) -> list[tuple[str, str]]:
     except Exception:  # dbt stopped before writing results (e.g. a lock at start)
         error = invocation.get_error()
         return [("dbt", str(error) if error else "dbt exited with an error")]
-    return [
-        (
-            r["unique_id"],
-            (r.get("message") or "").strip()
-            # a failing test names its offending rows, not only itself
-            + (
-                offending_rows(settings, r.get("compiled_code") or "")
-                if r["status"] == "fail"
-                else ""
-            ),
-        )
-        for r in results
-        if r["status"] in ("error", "fail")
-    ]
+    return failed_nodes(results, settings)

@@ -7,7 +7,7 @@ from orchestration.assets.quality import MART_SUITES, mart_key
 from salesperf.build import generate_docs
 from salesperf.dashboard import write_dashboard
 from salesperf.publish import export_parquet, publish
-from salesperf.settings import load_settings
+from salesperf.settings import Settings
 
 # everything in the marts schema is published; the KPI marts carry the blocking checks
 PUBLISHED_FROM = sorted({mart_key(m) for m in MART_SUITES.values()}, key=str) + [
@@ -38,8 +38,10 @@ PUBLISHED_FROM = sorted({mart_key(m) for m in MART_SUITES.values()}, key=str) + 
         "atomically only after every dbt test and Great Expectations mart suite passed."
     ),
 )
-def serving_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    publication = publish(load_settings(), run_id=context.run.run_id)
+def serving_warehouse(
+    context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]
+) -> dg.MaterializeResult:
+    publication = publish(settings, run_id=context.run.run_id)
     if publication.skipped:
         context.log.warning(
             "the marts equal a version that was rolled back: it is not published again "
@@ -63,8 +65,8 @@ def serving_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult
     kinds={"parquet"},
     description="Every published mart as a Parquet file, for tools that read files.",
 )
-def marts_parquet() -> dg.MaterializeResult:
-    files = export_parquet(load_settings())
+def marts_parquet(settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+    files = export_parquet(settings)
     return dg.MaterializeResult(
         metadata={"folder": str(next(iter(files.values())).parent), "files": len(files)}
     )
@@ -81,8 +83,8 @@ def marts_parquet() -> dg.MaterializeResult:
         "leaderboard, drawn from the published marts."
     ),
 )
-def dashboard() -> dg.MaterializeResult:
-    pages = write_dashboard(load_settings())
+def dashboard(settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+    pages = write_dashboard(settings)
     return dg.MaterializeResult(
         metadata={
             "dashboard": dg.MetadataValue.path(str(pages.index)),
@@ -99,6 +101,6 @@ def dashboard() -> dg.MaterializeResult:
     kinds={"dbt"},
     description="dbt's docs site for the published build (`make docs` serves it).",
 )
-def dbt_docs() -> dg.MaterializeResult:
-    index = generate_docs(load_settings())
+def dbt_docs(settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+    index = generate_docs(settings)
     return dg.MaterializeResult(metadata={"static_index": dg.MetadataValue.path(str(index))})

@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from salesperf.publish import serving_path
 from salesperf.quality import QualityReport, SuiteResult, validate_marts
-from salesperf.settings import load_settings
+from salesperf.settings import Settings
+from salesperf.warehouse_io import serving_path
 
 # the GX suite file names, expectations/marts/<name>.json, and the mart each one guards
 MART_SUITES = {
@@ -52,8 +52,7 @@ def check_result(
     ],
     description="The Great Expectations mart suites (expectations/marts/*.json).",
 )
-def gx_mart_suites(context: dg.AssetCheckExecutionContext):
-    settings = load_settings()
+def gx_mart_suites(context: dg.AssetCheckExecutionContext, settings: dg.ResourceParam[Settings]):
     report = validate_marts(settings, serving_path(settings))
     by_name = {s.suite.split(".", 1)[1]: s for s in report.suites}
     for suite, mart in MART_SUITES.items():

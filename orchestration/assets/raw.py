@@ -16,7 +16,7 @@ from salesperf.lake import export_raw
 from salesperf.load import load_path
 from salesperf.quality import validate_raw_batches
 from salesperf.run_lock import WarehouseBusy, hold_until_exit
-from salesperf.settings import load_settings
+from salesperf.settings import Settings
 
 RAW_TABLES = (*ENTITIES, "_load_manifest", "_quarantine")
 
@@ -50,8 +50,9 @@ def raw_key(table: str) -> dg.AssetKey:
     ],
     pool=WAREHOUSE_POOL,
 )
-def raw_extracts(context: dg.AssetExecutionContext, config: LoadConfig):
-    settings = load_settings()
+def raw_extracts(
+    context: dg.AssetExecutionContext, config: LoadConfig, settings: dg.ResourceParam[Settings]
+):
     path = Path(config.extracts) if config.extracts else settings.landing
     try:
         hold_until_exit(settings)  # one run per warehouse (a no-op under `salesperf run`)

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -72,7 +72,7 @@ def run_dbt(settings: Settings, command: str, extra: Sequence[str] = ()) -> obje
             f"warehouse {settings.warehouse} does not exist: load extracts first "
             "(salesperf load PATH, or salesperf run)"
         )
-    with temporary_environment(settings.dbt_env):
+    with temporary_environment(dbt_environment(settings)):
         try:
             result = dbtRunner().invoke(dbt_args(settings, command, extra))
         finally:
@@ -81,18 +81,41 @@ def run_dbt(settings: Settings, command: str, extra: Sequence[str] = ()) -> obje
         return result.result
     if result.exception is not None:
         raise BuildFailed(f"dbt {command} could not run: {result.exception}")
-    failures = []
-    for r in getattr(result.result, "results", []) or []:
-        if str(r.status) in ("error", "fail"):
-            rows = ""
-            if str(r.status) == "fail":
-                rows = offending_rows(settings, getattr(r.node, "compiled_code", "") or "")
-            failures.append(
-                f"{r.node.resource_type} {r.node.name}: {(r.message or '').strip()}{rows}"
-            )
-    raise BuildFailed(
-        f"dbt {command} failed ({len(failures)} node(s)): " + "; ".join(failures[:10])
+    failures = failed_nodes(
+        [
+            {
+                "unique_id": r.node.unique_id,
+                "status": str(r.status),
+                "message": r.message,
+                "compiled_code": getattr(r.node, "compiled_code", None),
+            }
+            for r in getattr(result.result, "results", []) or []
+        ],
+        settings,
     )
+    raise BuildFailed(
+        f"dbt {command} failed ({len(failures)} node(s)): "
+        + "; ".join(f"{node}: {message}" for node, message in failures[:10])
+    )
+
+
+def failed_nodes(results: Sequence[Mapping], settings: Settings) -> list[tuple[str, str]]:
+    """(node, message) for each node that errored or failed, from results shaped as in
+    dbt's run_results.json, however dbt was started; a failing test also names up to five
+    of its offending rows, so the message says which records to fix."""
+    return [
+        (
+            r["unique_id"],
+            (r.get("message") or "").strip()
+            + (
+                offending_rows(settings, r.get("compiled_code") or "")
+                if r["status"] == "fail"
+                else ""
+            ),
+        )
+        for r in results
+        if r["status"] in ("error", "fail")
+    ]
 
 
 def offending_rows(settings: Settings, compiled_sql: str, limit: int = 5) -> str:
@@ -134,6 +157,37 @@ def _release_duckdb() -> None:
 DATA_RUN = ("--exclude-resource-type", "unit_test")
 
 
+def build_args(
+    settings: Settings,
+    *,
+    full_refresh: bool = False,
+    as_of_date: str | None = None,
+    select: str | None = None,
+    unit_tests: bool = False,
+) -> list[str]:
+    """The flags of a `dbt build`, whichever way dbt is started: in-process here, or by
+    Dagster's dbt resource (a CLI process whose events become asset materializations
+    and checks), so both build the same nodes with the same variables."""
+    args = ["--vars", json.dumps(dbt_vars(settings, as_of_date))]
+    if not unit_tests:
+        args += DATA_RUN
+    if full_refresh:
+        args.append("--full-refresh")
+    if select:
+        args += ["--select", select]
+    return args
+
+
+def dbt_environment(settings: Settings) -> dict[str, str]:
+    """The variables dbt reads (profiles.yml's env_var calls): the settings' paths and
+    limits, and on Spark the session's own (dbt opens its Spark session itself)."""
+    if settings.engine == "spark":
+        from salesperf.spark import spark_environment  # spark imports this module
+
+        return {**settings.dbt_env, **spark_environment(settings)}
+    return settings.dbt_env
+
+
 def build(
     settings: Settings,
     *,
@@ -142,14 +196,14 @@ def build(
     select: str | None = None,
     unit_tests: bool = False,
 ) -> None:
-    extra = ["--vars", json.dumps(dbt_vars(settings, as_of_date)), *DATA_RUN]
-    if unit_tests:
-        extra = extra[: -len(DATA_RUN)]
-    if full_refresh:
-        extra.append("--full-refresh")
-    if select:
-        extra += ["--select", select]
-    result = run_dbt(settings, "build", extra)
+    args = build_args(
+        settings,
+        full_refresh=full_refresh,
+        as_of_date=as_of_date,
+        select=select,
+        unit_tests=unit_tests,
+    )
+    result = run_dbt(settings, "build", args)
     if select and not getattr(result, "results", None):
         raise UserError(
             f"--select {select!r} matches no dbt node: use a model name, a path "

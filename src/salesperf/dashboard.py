@@ -20,9 +20,9 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from salesperf.errors import UserError
-from salesperf.publish import connect_read_only, replace_folder, serving_path
 from salesperf.report import fmt
 from salesperf.settings import Settings
+from salesperf.warehouse_io import connect_read_only, replace_folder, serving_path
 
 TV_REFRESH_SECONDS = 300  # the TV page reloads itself; a publish shows within 5 minutes
 TV_ROTATE_SECONDS = 20  # one role's board at a time, large enough to read across a room

@@ -21,7 +21,7 @@ import duckdb
 from salesperf.contract import ENTITIES
 from salesperf.errors import UserError
 from salesperf.load import MANIFEST, QUARANTINE
-from salesperf.publish import replace_folder
+from salesperf.warehouse_io import replace_folder
 
 # the ledger tables name their batch column batch_id, the entity tables _batch_id
 BATCH_COLUMNS = {

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from salesperf.errors import UserError
-from salesperf.publish import serving_path
 from salesperf.settings import Settings
+from salesperf.warehouse_io import serving_path
 
 
 def semantic_manifest(settings: Settings) -> Path:

@@ -21,8 +21,14 @@ import duckdb
 
 from salesperf.errors import UserError
 from salesperf.settings import Settings
+from salesperf.warehouse_io import (
+    mart_tables,
+    parquet_dir,
+    replace_folder,
+    serving_dir,
+    serving_path,
+)
 
-SERVING_NAME = "salesperf.duckdb"
 KEEP_VERSIONS = 5
 
 
@@ -32,27 +38,6 @@ class Publication:
     version: str
     tables: dict[str, int]
     skipped: bool = False  # the data equal a withdrawn version: nothing was published
-
-
-def serving_dir(settings: Settings) -> Path:
-    return settings.warehouse.parent / "serving"
-
-
-def serving_path(settings: Settings) -> Path:
-    return serving_dir(settings) / SERVING_NAME
-
-
-def mart_tables(con: duckdb.DuckDBPyConnection, database: str | None = None) -> list[str]:
-    """The tables of the `marts` schema of `database` (default: the connection's own)."""
-    where = "database_name = ?" if database else "database_name = current_database()"
-    return [
-        r[0]
-        for r in con.execute(
-            f"select table_name from duckdb_tables() where {where} and schema_name = 'marts' "
-            "order by 1",
-            [database] if database else [],
-        ).fetchall()
-    ]
 
 
 def _fsync(path: Path) -> None:
@@ -266,21 +251,6 @@ def _as_of_and_undelivered(con: duckdb.DuckDBPyConnection) -> tuple[object, str 
     return as_of, ", ".join(missing)
 
 
-def replace_folder(staging: Path, target: Path) -> None:
-    """Put a fully written folder in place of `target`: readers see the old folder or the
-    new one, never a mix (two renames; only the instant between them has neither)."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def parquet_dir(settings: Settings) -> Path:
-    return serving_dir(settings) / "parquet"
-
-
 def export_parquet(settings: Settings) -> dict[str, Path]:
     """Every published mart as one Parquet file, for tools that read files, not DuckDB."""
     serving = serving_path(settings)
@@ -349,26 +319,3 @@ def rollback(settings: Settings) -> str:
     # the newer version is withdrawn
     (folder / "versions" / f"{current}.duckdb").unlink()
     return previous
-
-
-# How a BI client should open the serving file: read-only, no access to local files or
-# other databases (ATTACH, COPY, read_csv are file operations), no extension installs,
-# and the configuration locked so a query cannot undo any of it.
-READ_ONLY_CONFIG = {
-    "access_mode": "read_only",
-    "enable_external_access": "false",
-    "autoload_known_extensions": "false",
-    "autoinstall_known_extensions": "false",
-    "lock_configuration": "true",
-}
-
-
-def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), config=dict(READ_ONLY_CONFIG))
-
-
-def sqlalchemy_url(path: Path) -> str:
-    """The SQLAlchemy URL (duckdb-engine) Superset and other SQLAlchemy tools connect with:
-    the same settings as connect_read_only, as query parameters DuckDB applies on open."""
-    query = "&".join(f"{k}={v}" for k, v in READ_ONLY_CONFIG.items())
-    return f"duckdb:///{path.resolve()}?{query}"

@@ -29,8 +29,8 @@ from typing import Any, Protocol
 import duckdb
 
 from salesperf.data_docs import make_offline
-from salesperf.publish import mart_tables
 from salesperf.settings import Settings
+from salesperf.warehouse_io import mart_tables
 
 COMPANY_FOUNDED = "2000-01-01T00:00:00"
 

@@ -24,8 +24,8 @@ import yaml
 from salesperf.build import build, temporary_environment
 from salesperf.errors import UserError
 from salesperf.lake import BATCH_COLUMNS, export_raw
-from salesperf.publish import replace_folder
 from salesperf.settings import Settings
+from salesperf.warehouse_io import replace_folder
 
 # what comes back out of Spark (schema, Spark SHOW TABLES pattern): every table publish
 # copies, and what it reads beside them (the as-of date, the entities delivered)

@@ -1,4 +1,6 @@
-"""`salesperf`: the one console script. Every step is a plain function Dagster can call.
+"""`salesperf`: the one console script. Every step is a plain function of `salesperf`
+(the library) or `orchestration` (the Dagster job), called from here; neither of those
+packages imports this one.
 
 Failures print one line on stderr and exit non-zero; a traceback means a bug.
 """
@@ -137,8 +139,8 @@ def _build(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_kpis(args: argparse.Namespace, settings: Settings) -> None:
-    from salesperf.publish import serving_path
     from salesperf.report import kpi_report, leaderboard_report, scorecard_report
+    from salesperf.warehouse_io import serving_path
 
     published = serving_path(settings)
     if args.scorecard:
@@ -201,8 +203,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> None:
     from salesperf.build import docs_dir
     from salesperf.dashboard import dashboard_dir
     from salesperf.notices import data_notices
-    from salesperf.publish import current_version, parquet_dir, serving_path
+    from salesperf.publish import current_version
     from salesperf.quality import docs_index
+    from salesperf.warehouse_io import parquet_dir, serving_path
 
     for notice in data_notices(settings.marts_source):
         say(f"warning: {notice}")
@@ -271,8 +274,9 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> None:
     """Every reader moves together: the serving file, its Parquet copy, the dashboard and
     the TV board all show the version rolled back to."""
     from salesperf.dashboard import write_dashboard
-    from salesperf.publish import export_parquet, rollback, serving_path
+    from salesperf.publish import export_parquet, rollback
     from salesperf.run_lock import exclusive_run
+    from salesperf.warehouse_io import serving_path
 
     with exclusive_run(settings, wait=False):
         version = rollback(settings)
@@ -287,7 +291,7 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> None:
 
 def cmd_connect(args: argparse.Namespace, settings: Settings) -> None:
     """How a BI tool or an analyst connects to the published marts, read-only."""
-    from salesperf.publish import parquet_dir, serving_path, sqlalchemy_url
+    from salesperf.warehouse_io import parquet_dir, serving_path, sqlalchemy_url
 
     serving = serving_path(settings)
     if not serving.exists():
@@ -309,7 +313,7 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> None:
 
     from salesperf.build import docs_dir
     from salesperf.dashboard import dashboard_dir
-    from salesperf.publish import serving_dir
+    from salesperf.warehouse_io import serving_dir
 
     warehouse = settings.warehouse
     made = [
@@ -538,7 +542,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         raise
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
