@@ -21,7 +21,7 @@ ENGINE := $(or $(SALESPERF_ENGINE),duckdb)
 
 .PHONY: install spark-install run test test-fast test-dbt lint format ui docs bench bench-engines chromium clean
 MANIFEST := target/manifest.json
-DBT_FILES := $(shell find models macros seeds dbt_tests snapshots -type f 2>/dev/null) dbt_project.yml profiles.yml
+DBT_FILES := $(shell find models macros seeds dbt_tests -type f 2>/dev/null) dbt_project.yml profiles.yml
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required: run make PYTHON=/path/to/python3.11")'
