@@ -184,7 +184,11 @@
     incremental table the rows it did not rewrite were checked when they were written and
     have not changed since; a full build rewrites, and so checks, every row. Sound for the
     tests whose failures are rows (not_null, accepted_values) and for uniqueness of the
-    key a run replaces whole (a rewritten key keeps no older row beside it). -#}
+    key a run replaces whole (a rewritten key keeps no older row beside it).
+    Why an override: `where` is a literal filter and dbt has no other hook for one whose
+    value must be looked up at run time; overriding get_where_subquery is the extension
+    point dbt's documentation of `where` gives for exactly this. Anything else passes
+    through unchanged. -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- if where == 'rows rebuilt by the latest run' -%}

@@ -207,6 +207,12 @@ def test_money_is_an_exact_decimal_with_cents(warehouse):
 
 def test_marts_carry_no_personal_data(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        # past the raw layer no column holds an e-mail address or a phone number in clear
+        clear = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_schema not in ('raw') and column_name in ('email', 'phone')"
+        ).fetchall()
+        assert clear == []
         columns = con.execute(
             "select table_name, column_name from information_schema.columns "
             "where table_schema = 'marts' and (column_name like '%email%' "
@@ -219,6 +225,8 @@ def test_marts_carry_no_personal_data(warehouse):
     # a salted SHA-256 of the normalised value: 64 hex digits, not the address itself
     assert all(len(h) == 64 and set(h) <= set("0123456789abcdef") for h in hashes)
     assert hashes[0] != hashlib.sha256(b"a@p.io").hexdigest()  # the salt is applied
+    # the development salt (SALESPERF_PII_SALT unset) before the trimmed, lower-cased value
+    assert hashes[0] == hashlib.sha256(b"salesperf-dev-salt" + b"a@p.io").hexdigest()
 
 
 def test_scorecard_quota_and_leaderboards(warehouse):

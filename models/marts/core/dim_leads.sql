@@ -1,4 +1,5 @@
--- One row per live lead as it stands now. Email and phone only as salted hashes.
+-- One row per live lead as it stands now. Email and phone only as the salted hashes
+-- staging made of them.
 with leads as (select * from {{ ref('stg_crm__leads') }}),
 outcomes as (select * from {{ ref('int_leads__outcomes') }})
 
@@ -17,7 +18,7 @@ select
     outcomes.was_sent,
     outcomes.was_sent_qualified,
     outcomes.has_opportunity,
-    {{ hash_pii('leads.email') }} as email_hash,
-    {{ hash_pii('leads.phone') }} as phone_hash
+    leads.email_hash,
+    leads.phone_hash
 from leads
 inner join outcomes on leads.lead_id = outcomes.lead_id

@@ -22,8 +22,9 @@ renamed as (
         ---------- attributes
         source,
         company_name,
-        email,
-        phone,
+        -- personal data leaves staging only as salted hashes (macros/hash_pii.sql)
+        {{ hash_pii('email') }} as email_hash,
+        {{ hash_pii('phone') }} as phone_hash,
         industry,
         status,
         ---------- numerics

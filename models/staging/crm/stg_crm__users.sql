@@ -11,7 +11,8 @@ renamed as (
         manager_id as manager_user_id,
         ---------- attributes
         full_name,
-        email,
+        -- personal data leaves staging only as a salted hash (macros/hash_pii.sql)
+        {{ hash_pii('email') }} as email_hash,
         role,
         ---------- dates and timestamps
         hire_date,
