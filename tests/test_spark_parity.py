@@ -93,7 +93,10 @@ def built(tmp_path_factory) -> Iterator[dict[str, Path]]:
         root, {**env, "SALESPERF_PLAUSIBLE_FACTOR": IMPLAUSIBLE_FACTOR}, landing, "spark-failing"
     )
     ran = spark_dir / "target" / "run" / "salesperf" / "models"
-    for model in ("marts/core/fct_activities.sql", "intermediate/entities/int_activities__daily.sql"):
+    for model in (
+        "marts/core/fct_activities.sql",
+        "intermediate/entities/int_activities__daily.sql",
+    ):
         assert "insert overwrite" in (ran / model).read_text().lower(), (
             f"the last Spark run did not build {model} incrementally"
         )
