@@ -1,6 +1,6 @@
-{#- Personal data goes no further than the raw layer in clear: staging replaces it with a
-    salted SHA-256 of the normalised value, which still lets analysts count and join
-    distinct contacts. The salt comes from the
+{#- Personal data never reaches the marts in clear: staging replaces it with a salted
+    SHA-256 of the normalised value, which still lets analysts count and join distinct
+    contacts. The salt comes from the
     environment (SALESPERF_PII_SALT); set your own in production. -#}
 {% macro hash_pii(column) -%}
     case
