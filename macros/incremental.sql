@@ -111,26 +111,6 @@
     select 1
 {%- endmacro %}
 
-{#- The activities an incremental run over activity data must re-read (a query of ids):
-    every record with a raw version loaded after `watermark` (a scalar query: the newest
-    load the target has seen), every record that happened on or after `recent_from` (the
-    lookback window for late rows), and every record owned by a rep whose own record
-    arrived or changed since (their role and team at the time may be different).
-    fct_activities and the models that aggregate it share this one definition, so they
-    agree on what changed. -#}
-{% macro activities_to_reread(watermark, recent_from) -%}
-    select versions.activity_id
-    from {{ source('crm', 'activities') }} as versions
-    where
-        versions._loaded_at > {{ watermark }}
-        or versions.occurred_at >= {{ recent_from }}
-        or versions.owner_id in (
-            select user_deliveries.user_id
-            from {{ source('crm', 'users') }} as user_deliveries
-            where user_deliveries._loaded_at > {{ watermark }}
-        )
-{%- endmacro %}
-
 {#- Drop the periods of {{ this }} that are no longer in `source` (a relation or a
     parenthesised query with a `column` column) at all: every row of the month deleted or
     moved away. A rewrite of the periods that still have rows cannot reach them: DuckDB's
@@ -143,11 +123,6 @@
 {% macro default__purge_vanished_periods(column, source) -%}
     delete from {{ this }}
     where {{ column }} not in (select distinct periods.{{ column }} from {{ source }} as periods)
-{%- endmacro %}
-
-{#- The months holding a live (latest, not deleted) activity, as a query. -#}
-{% macro live_activity_months() -%}
-    (select distinct {{ month_of('occurred_at') }} as activity_month from {{ ref('stg_crm__activities') }})
 {%- endmacro %}
 
 {% macro spark__purge_vanished_periods(column, source) -%}

@@ -107,3 +107,21 @@ def test_contract_not_null_finds_a_null(hand_built, tmp_path):
         )
     with pytest.raises(BuildFailed, match="contract_not_null_kpi_company_monthly_"):
         run_dbt(copy, "test", check)
+
+
+def test_only_staging_reads_sources_and_no_model_branches_on_the_engine(manifest):
+    """Layers: a source is read by staging alone (its base views included), so renaming
+    and hashing happen once; engine differences live in dispatched macros, not models."""
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    readers = {
+        m["original_file_path"]
+        for m in models
+        if any(dep.startswith("source.") for dep in m["depends_on"]["nodes"])
+    }
+    assert readers and all(p.startswith("models/staging/") for p in readers), readers
+    branching = [
+        m["original_file_path"]
+        for m in models
+        if "adapter.type()" in m["raw_code"] or "target.type" in m["raw_code"]
+    ]
+    assert branching == []

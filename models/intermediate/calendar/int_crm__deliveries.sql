@@ -1,6 +1,6 @@
 -- One row: whether each entity was ever delivered (a file of it loaded, even empty).
 -- An entity never delivered is unknown, not empty: the KPIs built on it are NULL.
-with manifest as (select * from {{ source('crm', '_load_manifest') }})
+with manifest as (select * from {{ ref('base_crm__load_manifest') }})
 
 select
 {%- for entity in ['users', 'teams', 'accounts', 'leads', 'activities', 'lead_handoffs',

@@ -5,9 +5,9 @@
 -- (Spark, whose Parquet partitions are months) holding a version of an activity that
 -- changed since this table was built (new, updated, moved, deleted, re-attributed).
 -- Rewriting December at L re-counted 9 M activities for a two-day delta.
--- depends_on: {{ source('crm', 'activities') }}
--- depends_on: {{ source('crm', 'users') }}
-{%- set unit = 'activity_month' if adapter.type() == 'spark' else 'activity_date' %}
+-- depends_on: {{ ref('base_crm__activities') }}
+-- depends_on: {{ ref('base_crm__users') }}
+{%- set unit = activity_rewrite_unit() %}
 {{ config(**incremental_config(unique_key='activity_date', partition_by='activity_month')) }}
 {{ config(post_hook="{{ purge_vanished_periods('" ~ unit ~ "', ref('fct_activities')) }}") }}
 
@@ -30,7 +30,7 @@
         select
             {{ month_of('versions.occurred_at') if unit == 'activity_month'
                else local_date('versions.occurred_at') }}
-        from {{ source('crm', 'activities') }} as versions
+        from {{ ref('base_crm__activities') }} as versions
         where versions.activity_id in ({{ activities_to_reread(last_loaded, recent_from) }})
     {%- endset -%}
 {%- endif %}

@@ -3,11 +3,10 @@
 -- Incremental by lead (DuckDB): a run re-derives only the leads with a version loaded
 -- since the last run (all their versions, so the intervals stay right); a lead whose
 -- latest version is a delete is purged. 8 M versions at L were ranked twice every run.
--- depends_on: {{ source('crm', 'leads') }}
 {{ config(**incremental_by_key_config('lead_id')) }}
-{{ config(post_hook="{{ purge_deleted('lead_id', source('crm', 'leads')) }}") }}
+{{ config(post_hook="{{ purge_deleted('lead_id', ref('base_crm__leads')) }}") }}
 
-{%- set raw_leads = source('crm', 'leads') %}
+{%- set raw_leads = ref('base_crm__leads') %}
 
 with versions as (
     {{ record_versions(raw_leads, ['lead_id'], where=changed_records('lead_id', raw_leads)) }}

@@ -5,7 +5,7 @@ with opportunities as (select * from {{ ref('stg_crm__opportunities') }}),
 sourced as (select * from {{ ref('int_opportunities__sourced') }}),
 users as (select * from {{ ref('int_users__versioned') }}),
 accounts as (select * from {{ ref('stg_crm__accounts') }}),
-account_deliveries as (select * from {{ source('crm', 'accounts') }}),
+account_deliveries as (select * from {{ ref('base_crm__accounts') }}),
 activities as (select * from {{ ref('fct_activities') }}),
 
 ever_ae as (

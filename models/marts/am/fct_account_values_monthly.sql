@@ -79,8 +79,8 @@ valued as (
     select
         account_months.account_id,
         account_months.month_start as month,
-        owner_now.owner_id as owner_user_id,
-        owner_before.owner_id as prev_owner_user_id,
+        owner_now.owner_user_id,
+        owner_before.owner_user_id as prev_owner_user_id,
         coalesce(value_now.contract_value, 0) as value_at_month_end,
         coalesce(value_before.contract_value, 0) as value_at_prev_month_end,
         case

@@ -8,7 +8,7 @@ select
     version_number,
     role,
     coalesce(team_id, 'unassigned') as team_id,
-    manager_id as manager_user_id,
+    manager_user_id,
     hire_date,
     termination_date,
     valid_from,

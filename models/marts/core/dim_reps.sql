@@ -20,7 +20,7 @@ select
     versions.full_name,
     versions.role,
     coalesce(versions.team_id, 'unassigned') as team_id,
-    versions.manager_id as manager_user_id,
+    versions.manager_user_id,
     versions.hire_date,
     versions.termination_date,
     history.was_ever_sdr,

@@ -1,22 +1,19 @@
+-- The live latest version of every account: base_crm__accounts holds every delivered version,
+-- already renamed.
 with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version(source('crm', 'accounts'), ['account_id']) }}
+    {{ latest_version(ref('base_crm__accounts'), ['account_id']) }}
 ),
 
-renamed as (
+final as (
     select
-        ---------- ids
         account_id,
-        owner_id as owner_user_id,
-        ---------- attributes
+        owner_user_id,
         account_name,
         industry,
         country,
-        ---------- numerics
         employee_count,
-        ---------- dates and timestamps
         created_at,
-        ---------- lineage: which delivery this version came from
         updated_at,
         _batch_id,
         _row_number,
@@ -25,4 +22,4 @@ renamed as (
     from latest
 )
 
-select * from renamed
+select * from final

@@ -1,24 +1,21 @@
+-- The live latest version of every activity: base_crm__activities holds every delivered version,
+-- already renamed.
 with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version(source('crm', 'activities'), ['activity_id']) }}
+    {{ latest_version(ref('base_crm__activities'), ['activity_id']) }}
 ),
 
-renamed as (
+final as (
     select
-        ---------- ids
         activity_id,
-        owner_id as owner_user_id,
+        owner_user_id,
         lead_id,
         opportunity_id,
         account_id,
-        ---------- attributes
         activity_type,
         outcome,
-        ---------- numerics
         duration_seconds,
-        ---------- dates and timestamps
         occurred_at,
-        ---------- lineage: which delivery this version came from
         updated_at,
         _batch_id,
         _row_number,
@@ -27,4 +24,4 @@ renamed as (
     from latest
 )
 
-select * from renamed
+select * from final

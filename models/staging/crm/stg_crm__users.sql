@@ -1,23 +1,20 @@
+-- The live latest version of every user: base_crm__users holds every delivered version,
+-- already renamed.
 with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version(source('crm', 'users'), ['user_id']) }}
+    {{ latest_version(ref('base_crm__users'), ['user_id']) }}
 ),
 
-renamed as (
+final as (
     select
-        ---------- ids
         user_id,
         team_id,
-        manager_id as manager_user_id,
-        ---------- attributes
+        manager_user_id,
         full_name,
-        -- personal data leaves staging only as a salted hash (macros/hash_pii.sql)
-        {{ hash_pii('email') }} as email_hash,
+        email_hash,
         role,
-        ---------- dates and timestamps
         hire_date,
         termination_date,
-        ---------- lineage: which delivery this version came from
         updated_at,
         _batch_id,
         _row_number,
@@ -26,4 +23,4 @@ renamed as (
     from latest
 )
 
-select * from renamed
+select * from final
