@@ -1,27 +1,15 @@
--- A count or sum metric names an event type and no components; a ratio names two additive
--- metrics and no event type. Anything else would resolve to a silent NULL everywhere.
-with registry as (select * from {{ ref('metric_registry') }})
+-- A count or sum metric names an event type; a ratio in the seed is a KPI of macros/kpis.sql
+-- whose two parts are additive registry metrics (int_metric_registry gives it its parts).
+-- Anything else would resolve to a silent NULL everywhere.
+with seeded as (select * from {{ ref('metric_registry') }}),
+registry as (select * from {{ ref('int_metric_registry') }})
 
-select registry.metric
-from registry
-left join registry as numerator on registry.numerator_metric = numerator.metric
-left join registry as denominator on registry.denominator_metric = denominator.metric
+select seeded.metric
+from seeded
+left join registry on seeded.metric = registry.metric
 where
-    (
-        registry.metric_type in ('count', 'sum')
-        and (
-            registry.event_type is null
-            or registry.numerator_metric is not null
-            or registry.denominator_metric is not null
-        )
-    )
+    (seeded.metric_type in ('count', 'sum') and seeded.event_type is null)
     or (
-        registry.metric_type = 'ratio'
-        and (
-            registry.event_type is not null
-            or numerator.metric_type not in ('count', 'sum')
-            or denominator.metric_type not in ('count', 'sum')
-            or numerator.metric is null
-            or denominator.metric is null
-        )
+        seeded.metric_type = 'ratio'
+        and (seeded.event_type is not null or registry.numerator_metric is null)
     )

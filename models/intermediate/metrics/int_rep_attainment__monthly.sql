@@ -49,7 +49,8 @@ select
     resolved.metric,
     resolved.value as actual,
     goals.target,
-    {{ safe_divide('resolved.value', 'goals.target') }} as attainment
+    {{ kpi('attainment', {'actual': 'resolved.value', 'target': 'goals.target'}) }}
+            as attainment
 from resolved
 left join goals
     on goals.scope = 'user'

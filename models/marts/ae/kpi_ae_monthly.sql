@@ -139,19 +139,18 @@ final as (
         opportunities_worked,
         deals_won,
         deals_lost,
-        {{ safe_divide('deals_won', 'opportunities_worked') }} as close_rate,
-        {{ safe_divide('deals_won', 'deals_won + deals_lost') }} as win_rate,
+        {{ kpi('close_rate') }} as close_rate,
+        {{ kpi('win_rate') }} as win_rate,
         {{ as_money('bookings_amount') }} as bookings_amount,
-        {{ as_money(safe_divide('bookings_amount', 'deals_won')) }} as avg_deal_size,
+        {{ kpi('avg_deal_size') }} as avg_deal_size,
         sales_cycle_days_total,
-        {{ safe_divide('sales_cycle_days_total', 'deals_won') }} as avg_sales_cycle_days,
+        {{ kpi('avg_sales_cycle_days') }} as avg_sales_cycle_days,
         handoffs_received,
         handoffs_accepted,
         handoffs_rejected,
         opportunities_closed,
         calls_on_closed_opportunities,
-        {{ safe_divide('calls_on_closed_opportunities', 'opportunities_closed') }}
-            as calls_per_opportunity
+        {{ kpi('calls_per_opportunity') }} as calls_per_opportunity
     from joined
 )
 

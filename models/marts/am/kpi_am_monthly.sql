@@ -120,15 +120,13 @@ final as (
         accounts_owned,
         {{ as_money('portfolio_value') }} as portfolio_value,
         {{ as_money('initial_portfolio_value') }} as initial_portfolio_value,
-        {{ as_money('portfolio_value - initial_portfolio_value') }} as portfolio_growth,
-        {{ safe_divide('portfolio_value - initial_portfolio_value', 'initial_portfolio_value') }}
-            as upsell_rate,
+        {{ as_money(kpi_part('portfolio_growth')) }} as portfolio_growth,
+        {{ kpi('upsell_rate') }} as upsell_rate,
         {{ as_money('expansion_amount') }} as expansion_amount,
         retention_base_accounts,
         {{ as_money('starting_portfolio_value') }} as starting_portfolio_value,
         {{ as_money('retained_portfolio_value') }} as retained_portfolio_value,
-        {{ safe_divide('retained_portfolio_value', 'starting_portfolio_value') }}
-            as net_revenue_retention,
+        {{ kpi('net_revenue_retention') }} as net_revenue_retention,
         churned_accounts
     from joined
 )

@@ -57,10 +57,11 @@ pooled as (
 ranked as (
     select
         pooled.*,
-        {{ safe_divide('pooled.actual', 'pooled.target') }} as attainment,
+        {{ kpi('attainment', {'actual': 'pooled.actual', 'target': 'pooled.target'}) }}
+            as attainment,
         rank() over (
             partition by pooled.role
-            order by {{ safe_divide('pooled.actual', 'pooled.target') }} desc nulls last
+            order by {{ kpi('attainment', {'actual': 'pooled.actual', 'target': 'pooled.target'}) }} desc nulls last
         ) as role_rank,
         count(*) over (partition by pooled.role) as reps_ranked
     from pooled

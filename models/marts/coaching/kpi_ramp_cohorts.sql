@@ -30,7 +30,8 @@ select
     count(case when attainment >= 1 then 1 end) as reps_at_or_above_target,
     cast(sum(actual) as double) as actual,
     sum(target) as target,
-    {{ safe_divide('sum(actual)', 'sum(target)') }} as pooled_attainment
+    {{ kpi('attainment', {'actual': 'sum(actual)', 'target': 'sum(target)'}) }}
+        as pooled_attainment
 from rep_months
 where tenure_month >= 0
 group by hire_cohort, tenure_month

@@ -43,30 +43,46 @@ outcomes as (
         and spine.month = leads.created_month
     left join opportunities on leads.lead_id = opportunities.lead_id
     group by spine.lead_source, spine.month
+),
+
+joined as (
+    select
+        cohorts.lead_source,
+        cohorts.month,
+        cohorts.leads_created,
+        cohorts.leads_sent,
+        cohorts.leads_sent_qualified,
+        cohorts.leads_converted,
+        outcomes.deals_won,
+        outcomes.deals_lost,
+        outcomes.revenue
+    from cohorts
+    inner join outcomes
+        on cohorts.lead_source = outcomes.lead_source
+        and cohorts.month = outcomes.month
+),
+
+final as (
+    select
+        joined.lead_source,
+        joined.month,
+        joined.leads_created,
+        case when deliveries.has_lead_handoffs then joined.leads_sent end as leads_sent,
+        case when deliveries.has_lead_handoffs then joined.leads_sent_qualified end
+            as leads_sent_qualified,
+        case when deliveries.has_lead_handoffs then {{ kpi('qualified_share') }} end
+            as qualified_share,
+        case when deliveries.has_opportunities then joined.leads_converted end
+            as leads_converted,
+        case when deliveries.has_opportunities then {{ kpi('lead_to_opportunity_rate') }} end
+            as lead_to_opportunity_rate,
+        case when deliveries.has_opportunities then joined.deals_won end as deals_won,
+        case when deliveries.has_opportunities then joined.deals_lost end as deals_lost,
+        {{ kpi('win_rate') }} as win_rate,
+        case when deliveries.has_opportunities then {{ as_money('joined.revenue') }} end
+            as revenue
+    from joined
+    cross join deliveries
 )
 
-select
-    cohorts.lead_source,
-    cohorts.month,
-    cohorts.leads_created,
-    case when deliveries.has_lead_handoffs then cohorts.leads_sent end as leads_sent,
-    case when deliveries.has_lead_handoffs then cohorts.leads_sent_qualified end
-        as leads_sent_qualified,
-    case when deliveries.has_lead_handoffs then
-            {{ safe_divide('cohorts.leads_sent_qualified', 'cohorts.leads_created') }}
-    end as qualified_share,
-    case when deliveries.has_opportunities then cohorts.leads_converted end
-        as leads_converted,
-    case when deliveries.has_opportunities then
-            {{ safe_divide('cohorts.leads_converted', 'cohorts.leads_created') }}
-    end as lead_to_opportunity_rate,
-    case when deliveries.has_opportunities then outcomes.deals_won end as deals_won,
-    case when deliveries.has_opportunities then outcomes.deals_lost end as deals_lost,
-    {{ safe_divide('outcomes.deals_won', 'outcomes.deals_won + outcomes.deals_lost') }}
-        as win_rate,
-    case when deliveries.has_opportunities then {{ as_money('outcomes.revenue') }} end as revenue
-from cohorts
-cross join deliveries
-inner join outcomes
-    on cohorts.lead_source = outcomes.lead_source
-    and cohorts.month = outcomes.month
+select * from final

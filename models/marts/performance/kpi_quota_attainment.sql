@@ -90,7 +90,8 @@ select
     reps.full_name as rep_name,
     final.bookings_amount,
     final.quota,
-    {{ safe_divide('final.bookings_amount', 'final.quota') }} as attainment,
+    {{ kpi('attainment', {'actual': 'final.bookings_amount', 'target': 'final.quota'}) }}
+        as attainment,
     final.bookings_amount >= final.quota and final.quota > 0 as is_at_or_above_quota,
     period.as_of_date > final.period_end as is_complete_period
 from final

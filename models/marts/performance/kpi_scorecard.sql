@@ -87,7 +87,8 @@ final as (
         cast(resolved.value as double) as actual,
         cast(resolved.numerator as double) as numerator,
         cast(resolved.denominator as double) as denominator,
-        {{ safe_divide('resolved.value', 'resolved.target') }} as attainment,
+        {{ kpi('attainment', {'actual': 'resolved.value', 'target': 'resolved.target'}) }}
+            as attainment,
         case
             when period.as_of_date > resolved.period_end then 'complete'
             else 'current'
@@ -130,6 +131,6 @@ select
     business_days_in_period,
     business_days_elapsed,
     expected_to_date,
-    {{ safe_divide('actual', 'expected_to_date') }} as pace,
+    {{ kpi('pace') }} as pace,
     as_of_date
 from final

@@ -141,14 +141,13 @@ final as (
         rep_name,
         leads_sent,
         qualified_leads_sent,
-        {{ safe_divide('qualified_leads_sent', 'leads_sent') }} as qualified_lead_rate,
+        {{ kpi('qualified_lead_rate') }} as qualified_lead_rate,
         calls,
-        {{ safe_divide('qualified_leads_sent', 'calls') }} as qualification_efficiency,
+        {{ kpi('qualification_efficiency') }} as qualification_efficiency,
         handoffs_accepted,
         handoffs_rejected,
-        handoffs_accepted + handoffs_rejected as handoffs_decided,
-        {{ safe_divide('handoffs_accepted', 'handoffs_accepted + handoffs_rejected') }}
-            as acceptance_rate,
+        {{ kpi_part('handoffs_decided') }} as handoffs_decided,
+        {{ kpi('acceptance_rate') }} as acceptance_rate,
         {{ as_money('sourced_pipeline_amount') }} as sourced_pipeline_amount,
         {{ as_money('sourced_won_amount') }} as sourced_won_amount,
         '{{ var("qualification_ruleset") }}' as qualification_ruleset
