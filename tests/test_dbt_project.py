@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import duckdb
+
 import pytest
 from conftest import ALL_KPI_MARTS
 
@@ -125,3 +127,86 @@ def test_only_staging_reads_sources_and_no_model_branches_on_the_engine(manifest
         if "adapter.type()" in m["raw_code"] or "target.type" in m["raw_code"]
     ]
     assert branching == []
+
+
+@pytest.fixture(scope="module")
+def kpi_definitions(manifest, tmp_path_factory) -> tuple[dict, dict]:
+    """macros/kpis.sql's two dictionaries, as dbt renders them."""
+    from salesperf.settings import load_settings
+
+    tmp = tmp_path_factory.mktemp("kpis")
+    settings = load_settings({"SALESPERF_WAREHOUSE": str(tmp / "w.duckdb")})
+    rendered = run_dbt(
+        settings, "compile", ["--inline", "{{ tojson([kpi_definitions(), kpi_parts()]) }}"]
+    )
+    definitions, parts = json.loads(rendered.results[0].node.compiled_code)
+    return definitions, parts
+
+
+def test_every_semantic_ratio_divides_the_parts_of_its_kpi(manifest, kpi_definitions):
+    """The semantic layer cannot call a macro: each of its ratio metrics is held here to
+    the KPI it presents (its name, or the name behind a company_/source_ prefix), part by
+    part, through the measures' expressions."""
+    definitions, parts = kpi_definitions
+    measures = {
+        measure["name"]: measure.get("expr") or measure["name"]
+        for model in manifest["semantic_models"].values()
+        for measure in model["measures"]
+    }
+    metrics = {m["name"]: m for m in manifest["metrics"].values()}
+
+    def expression(metric_name: str) -> str:
+        measure = metrics[metric_name]["type_params"]["measure"]["name"]
+        return " ".join(measures[measure].split())
+
+    checked = set()
+    for metric in metrics.values():
+        if metric["type"] != "ratio":
+            continue
+        kpi = metric["name"].removeprefix("company_").removeprefix("source_")
+        assert kpi in definitions, f"{metric['name']} presents no KPI of macros/kpis.sql"
+        params = metric["type_params"]
+        for side in ("numerator", "denominator"):
+            part = definitions[kpi][side]
+            assert expression(params[side]["name"]) in (part, parts.get(part)), (
+                metric["name"],
+                side,
+            )
+        checked.add(kpi)
+    assert {"win_rate", "acceptance_rate", "net_revenue_retention", "cac"} <= checked
+
+
+def test_the_registry_takes_its_ratios_from_the_kpi_definitions(hand_built, kpi_definitions):
+    """A KPI is a registry metric, with the parts of its one definition, exactly when the
+    registry can add up both parts; the seed names none of a ratio's parts."""
+    definitions, _ = kpi_definitions
+    with duckdb.connect(str(hand_built.warehouse), read_only=True) as con:
+        registry = {
+            metric: (numerator, denominator)
+            for metric, numerator, denominator in con.execute(
+                "select metric, numerator_metric, denominator_metric "
+                "from intermediate.int_metric_registry where metric_type = 'ratio'"
+            ).fetchall()
+        }
+        additive = {
+            row[0]
+            for row in con.execute(
+                "select metric from reference.metric_registry where metric_type <> 'ratio'"
+            ).fetchall()
+        }
+    expected = {
+        name: (kpi["numerator"], kpi["denominator"])
+        for name, kpi in definitions.items()
+        if {kpi["numerator"], kpi["denominator"]} <= additive
+    }
+    assert registry == expected
+    # worked out by hand from seeds/metric_registry.csv: the four ratios boards show, and
+    # the two KPIs whose parts the registry also adds up
+    assert set(registry) == {
+        "qualified_lead_rate",
+        "qualification_efficiency",
+        "acceptance_rate",
+        "win_rate",
+        "avg_deal_size",
+        "net_revenue_retention",
+    }
