@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import duckdb
-
 import pytest
 from conftest import ALL_KPI_MARTS
 

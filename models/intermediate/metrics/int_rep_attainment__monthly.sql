@@ -50,7 +50,7 @@ select
     resolved.value as actual,
     goals.target,
     {{ kpi('attainment', {'actual': 'resolved.value', 'target': 'goals.target'}) }}
-            as attainment
+        as attainment
 from resolved
 left join goals
     on goals.scope = 'user'

@@ -19,11 +19,17 @@ deliveries as (select * from {{ ref('int_crm__deliveries') }}),
 team_ids as (
     -- every known team, plus 'unassigned' and unknown ids that work was attributed to
     select team_id from teams
-    union select team_id_at_creation from opportunities
-    union select team_id_at_close from opportunities where team_id_at_close is not null
-    union select team_id from activities
-    union select owner_team_id from leads
-    union select team_id from role_months
+    union
+    select team_id_at_creation from opportunities
+    union
+    select team_id_at_close from opportunities
+    where team_id_at_close is not null
+    union
+    select team_id from activities
+    union
+    select owner_team_id from leads
+    union
+    select team_id from role_months
 ),
 
 spine as (
@@ -44,8 +50,8 @@ spine as (
 scoped_opportunities as (
     select
         'team' as scope,
-        team_id_at_close as closed_by,
-        team_id_at_creation as created_by,
+        opportunities.team_id_at_close as closed_by,
+        opportunities.team_id_at_creation as created_by,
         opportunities.*
     from opportunities
     union all
@@ -60,7 +66,7 @@ scoped_opportunities as (
 scoped_leads as (
     select
         'team' as scope,
-        owner_team_id as scope_id,
+        leads.owner_team_id as scope_id,
         leads.*
     from leads
     union all
@@ -92,7 +98,7 @@ scoped_calls as (
 scoped_role_months as (
     select
         'team' as scope,
-        team_id as scope_id,
+        role_months.team_id as scope_id,
         role_months.*
     from role_months
     union all
@@ -227,9 +233,10 @@ final as (
         case when deliveries.has_opportunities then closed_deals.customers end as customers,
         case when deliveries.has_opportunities then closed_deals.opportunities_closed end
             as opportunities_closed,
-        case when deliveries.has_opportunities and deliveries.has_activities
-                then closed_deals.calls_on_closed_opportunities end
-            as calls_on_closed_opportunities,
+        case
+            when deliveries.has_opportunities and deliveries.has_activities
+                then closed_deals.calls_on_closed_opportunities
+        end as calls_on_closed_opportunities,
         case when deliveries.has_opportunities then new_customers.new_customers end
             as new_customers,
         case when deliveries.has_opportunities then created_deals.opportunities_created end
@@ -237,8 +244,10 @@ final as (
         case when deliveries.has_opportunities then created_deals.opportunities_won_to_date end
             as opportunities_won_to_date,
         case when deliveries.has_leads then lead_cohorts.leads_created end as leads_created,
-        case when deliveries.has_leads and deliveries.has_opportunities
-                then lead_cohorts.leads_converted end as leads_converted,
+        case
+            when deliveries.has_leads and deliveries.has_opportunities
+                then lead_cohorts.leads_converted
+        end as leads_converted,
         case when deliveries.has_activities then calls_made.calls end as calls,
         case when deliveries.has_users then reps.quota_carrying_reps end as quota_carrying_reps,
         case when deliveries.has_users then reps.active_reps end as active_reps

@@ -61,7 +61,9 @@ ranked as (
             as attainment,
         rank() over (
             partition by pooled.role
-            order by {{ kpi('attainment', {'actual': 'pooled.actual', 'target': 'pooled.target'}) }} desc nulls last
+            order by
+                {{ kpi('attainment', {'actual': 'pooled.actual', 'target': 'pooled.target'}) }}
+                desc nulls last
         ) as role_rank,
         count(*) over (partition by pooled.role) as reps_ranked
     from pooled

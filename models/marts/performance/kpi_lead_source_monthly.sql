@@ -46,17 +46,21 @@ outcomes as (
 ),
 
 joined as (
+    -- an entity never delivered leaves its numbers NULL, and so the rates over them
     select
         cohorts.lead_source,
         cohorts.month,
         cohorts.leads_created,
-        cohorts.leads_sent,
-        cohorts.leads_sent_qualified,
-        cohorts.leads_converted,
-        outcomes.deals_won,
-        outcomes.deals_lost,
-        outcomes.revenue
+        case when deliveries.has_lead_handoffs then cohorts.leads_sent end as leads_sent,
+        case when deliveries.has_lead_handoffs then cohorts.leads_sent_qualified end
+            as leads_sent_qualified,
+        case when deliveries.has_opportunities then cohorts.leads_converted end
+            as leads_converted,
+        case when deliveries.has_opportunities then outcomes.deals_won end as deals_won,
+        case when deliveries.has_opportunities then outcomes.deals_lost end as deals_lost,
+        case when deliveries.has_opportunities then outcomes.revenue end as revenue
     from cohorts
+    cross join deliveries
     inner join outcomes
         on cohorts.lead_source = outcomes.lead_source
         and cohorts.month = outcomes.month
@@ -64,25 +68,19 @@ joined as (
 
 final as (
     select
-        joined.lead_source,
-        joined.month,
-        joined.leads_created,
-        case when deliveries.has_lead_handoffs then joined.leads_sent end as leads_sent,
-        case when deliveries.has_lead_handoffs then joined.leads_sent_qualified end
-            as leads_sent_qualified,
-        case when deliveries.has_lead_handoffs then {{ kpi('qualified_share') }} end
-            as qualified_share,
-        case when deliveries.has_opportunities then joined.leads_converted end
-            as leads_converted,
-        case when deliveries.has_opportunities then {{ kpi('lead_to_opportunity_rate') }} end
-            as lead_to_opportunity_rate,
-        case when deliveries.has_opportunities then joined.deals_won end as deals_won,
-        case when deliveries.has_opportunities then joined.deals_lost end as deals_lost,
+        lead_source,
+        month,
+        leads_created,
+        leads_sent,
+        leads_sent_qualified,
+        {{ kpi('qualified_share') }} as qualified_share,
+        leads_converted,
+        {{ kpi('lead_to_opportunity_rate') }} as lead_to_opportunity_rate,
+        deals_won,
+        deals_lost,
         {{ kpi('win_rate') }} as win_rate,
-        case when deliveries.has_opportunities then {{ as_money('joined.revenue') }} end
-            as revenue
+        {{ as_money('revenue') }} as revenue
     from joined
-    cross join deliveries
 )
 
 select * from final

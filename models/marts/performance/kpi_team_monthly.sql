@@ -8,13 +8,26 @@ with performance as (
 ),
 
 -- the team's name beside the id, so a BI question needs no join to dim_teams
-team_names as (select team_id, team_name from {{ ref('dim_teams') }}),
+team_names as (
+    select
+        team_id,
+        team_name
+    from {{ ref('dim_teams') }}
+),
+
+named as (
+    select
+        performance.*,
+        team_names.team_name
+    from performance
+    left join team_names on performance.scope_id = team_names.team_id
+),
 
 final as (
     select
-        performance.scope_id as team_id,
-        performance.month,
-        team_names.team_name,
+        scope_id as team_id,
+        month,
+        team_name,
         {{ as_money('revenue') }} as revenue,
         deals_won,
         deals_lost,
@@ -38,8 +51,7 @@ final as (
         customers,
         {{ kpi('avg_basket_per_customer') }} as avg_basket_per_customer,
         new_customers
-    from performance
-    left join team_names on performance.scope_id = team_names.team_id
+    from named
 )
 
 select * from final
