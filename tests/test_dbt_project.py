@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -209,3 +210,13 @@ def test_the_registry_takes_its_ratios_from_the_kpi_definitions(hand_built, kpi_
         "avg_deal_size",
         "net_revenue_retention",
     }
+
+
+def test_the_catalogue_lists_every_ratio_kpi_with_its_parts(kpi_definitions):
+    """From a KPI's name in the catalogue, one click reaches its formula."""
+    definitions, _ = kpi_definitions
+    text = (Path(__file__).resolve().parents[1] / "docs" / "kpi-catalogue.md").read_text()
+    for name, kpi in definitions.items():
+        row = f"| [`{name}`](../macros/kpis.sql) | `{kpi['numerator']}`"
+        assert row in text, name
+        assert f"| `{kpi['denominator']}`" in text.split(row, 1)[1].split("\n", 1)[0], name
