@@ -46,13 +46,14 @@
 {%- endmacro %}
 
 {% macro spark__activities_to_rebuild(changed_ids, removed_ids) -%}
-    select activities.*
-    from {{ ref('stg_crm__activities') }} as activities
+    {%- set activities = ref('stg_crm__activities') -%}
+    select *
+    from {{ activities }}
     where {{ incremental_scope(
-        'activities',
-        changed='activities.activity_id in (' ~ changed_ids ~ ')',
+        activities,
+        changed='activity_id in (' ~ changed_ids ~ ')',
         partition={
-            'expression': month_of('activities.occurred_at'),
+            'expression': month_of('occurred_at'),
             'column': 'activity_month',
             'key': 'activity_id',
         },

@@ -59,7 +59,7 @@
     {{ return({'materialized': 'table', 'file_format': 'parquet'}) }}
 {%- endmacro %}
 
-{#- The filter of an incremental run over `relation` (a CTE of the model).
+{#- The filter of an incremental run over `relation` (a CTE of the model, or a relation).
     changed: the rows to re-read (DuckDB replaces just those, by key; fct_activities reads
     only those records on DuckDB already and skips the filter).
     On Spark: every row of each partition holding a changed row, or holding a row of

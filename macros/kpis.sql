@@ -9,7 +9,8 @@
       can name it;
     - the semantic layer's ratio metrics divide the measures of the same two parts
       (tests/test_dbt_project.py holds them to this dictionary).
-    docs/kpi-catalogue.md names each KPI; its formula is its entry here. -#}
+    docs/kpi-catalogue.md names each KPI; its formula is its entry here. Labels and
+    descriptions become SQL string literals (int_metric_registry): no quotes in them. -#}
 {% macro kpi_definitions() -%}
     {{ return({
         'qualified_lead_rate': {
@@ -55,12 +56,12 @@
         'upsell_rate': {
             'numerator': 'portfolio_growth', 'denominator': 'initial_portfolio_value',
             'label': 'Upsell rate (lifecycle)',
-            'description': "Growth of the book's value over its value when the accounts were won.",
+            'description': 'Growth of the value of the book over its value when the accounts were won.',
         },
         'net_revenue_retention': {
             'numerator': 'retained_portfolio_value', 'denominator': 'starting_portfolio_value',
             'label': 'Net revenue retention',
-            'description': "This month-end value of last month's book over its value then.",
+            'description': 'The value at this month end of the book of last month, over its value then.',
         },
         'opportunity_conversion_rate': {
             'numerator': 'opportunities_won_to_date', 'denominator': 'opportunities_created',

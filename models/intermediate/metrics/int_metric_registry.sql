@@ -14,7 +14,7 @@ kpi_ratios as (
             '{{ kpi.numerator }}' as numerator_metric,
             '{{ kpi.denominator }}' as denominator_metric,
             '{{ kpi.get("unit", "ratio") }}' as unit,
-            '{{ kpi.description | replace("'", "''") }}' as description
+            '{{ kpi.description }}' as description
         {{ 'union all' if not loop.last }}
     {%- endfor %}
 ),
