@@ -132,6 +132,9 @@
     binds a part to another column or expression where the model names it otherwise
     (attainment's `actual` is a scorecard's `resolved.value`). -#}
 {% macro kpi(name, columns={}) -%}
+    {%- if name not in kpi_definitions() -%}
+        {{ exceptions.raise_compiler_error("kpi('" ~ name ~ "'): no KPI of that name in macros/kpis.sql") }}
+    {%- endif -%}
     {%- set definition = kpi_definitions()[name] -%}
     {%- set value = safe_divide(
         kpi_part(definition.numerator, columns), kpi_part(definition.denominator, columns)
