@@ -187,12 +187,15 @@ def append(results: Path, row: dict) -> None:
         csv.DictWriter(handle, fieldnames=FIELDS).writerow({k: row.get(k, "") for k in FIELDS})
 
 
-def latest_per_scale(results: Path) -> list[dict]:
+def latest_per_scale(results: Path, measured: str | None = None) -> list[dict]:
+    """The newest row of each scale; with `measured`, the newest that has that column (a run
+    with --skip-scheduled leaves the scheduled table to the last run that measured it)."""
     with results.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     latest: dict[str, dict] = {}
     for r in rows:
-        latest[r["scale"]] = r
+        if measured is None or r.get(measured):
+            latest[r["scale"]] = r
     order = list(SCALES)
     return sorted(
         latest.values(), key=lambda r: order.index(r["scale"]) if r["scale"] in order else 99
@@ -260,6 +263,8 @@ def readme_table(results: Path, readme: Path) -> None:
         "| incremental ÷ full rebuild | peak RSS | DuckDB file |",
         "|" + "---|" * 16,
     ]
+    # a run with --skip-incremental leaves the column to the last run that measured it
+    incremental = {r["scale"]: r for r in latest_per_scale(results, "incremental_over_full")}
     for r in rows:
         raw = f"{float(r['raw_quality_s']):.1f}" if r.get("raw_quality_s") else "not run"
         quality = raw, float(r["mart_quality_s"])
@@ -279,7 +284,7 @@ def readme_table(results: Path, readme: Path) -> None:
                     f"{_ratio(r, 'pipeline3_over_b1')} / {_ratio(r, 'pipeline_over_b1')}",
                     _seconds(r, "b2_s"),
                     f"{_ratio(r, 'b2_over_pipeline3')} / {_ratio(r, 'b2_over_pipeline')}",
-                    _ratio(r, "incremental_over_full", percent=True),
+                    _ratio(incremental.get(r["scale"], r), "incremental_over_full", percent=True),
                     f"{float(r['peak_rss_mb']) / 1024:.2f} GB",
                     f"{float(r['duckdb_file_mb']) / 1024:.2f} GB |",
                 ]
@@ -295,9 +300,8 @@ def readme_table(results: Path, readme: Path) -> None:
         "| raw gate ÷ load | publish ÷ full run |",
         "|" + "---|" * 9,
     ]
-    for r in rows:
-        if not r.get("scheduled_full_s"):
-            continue
+    scheduled_rows = latest_per_scale(results, "scheduled_full_s")
+    for r in scheduled_rows:
         publish_share = float(r["publish_s"]) / float(r["scheduled_full_s"])
         lines.append(
             " | ".join(
@@ -314,7 +318,7 @@ def readme_table(results: Path, readme: Path) -> None:
                 ]
             )
         )
-    steps = [r for r in rows if r.get("scheduled_full_steps")]
+    steps = [r for r in scheduled_rows if r.get("scheduled_full_steps")]
     if steps:
         lines += [
             "",
@@ -323,7 +327,7 @@ def readme_table(results: Path, readme: Path) -> None:
             "",
         ]
         lines += [
-            f"- {r['scale']}, full: `{r['scheduled_full_steps']}`; "
+            f"- {r['scale']} ({r['run_at'][:10]}), full: `{r['scheduled_full_steps']}`; "
             f"refresh: `{r['scheduled_refresh_steps']}`"
             for r in steps
         ]

@@ -69,12 +69,14 @@ def test_a_measured_command_counts_its_whole_process_tree_and_each_step(tmp_path
 
 def test_the_readme_table_shows_what_a_scheduled_run_costs(tmp_path):
     """One results row worked by hand: full run 120 s against B1 10 s (12.00x), refresh
-    30 s (25.0 %), publish 6 s of 120 s (5.0 %), 2,048 MB = 2.00 GB."""
+    30 s (25.0 %), publish 6 s of 120 s (5.0 %), 2,048 MB = 2.00 GB. A newer row run with
+    --skip-scheduled replaces the main table's figures, not the scheduled ones."""
     sys.path.insert(0, str(PROJECT / "benchmarks"))
     from run import FIELDS, readme_table
 
     row = dict.fromkeys(FIELDS, "")
     row |= {
+        "run_at": "2026-12-04T10:00:00+00:00",
         "scale": "M", "activities": "1000", "load_s": "4", "mart_quality_s": "2",
         "publish_s": "6", "peak_rss_mb": "1024", "duckdb_file_mb": "512", "b1_s": "10",
         "scheduled_full_s": "120", "scheduled_over_b1": "12", "scheduled_full_rss_mb": "2048",
@@ -89,9 +91,17 @@ def test_the_readme_table_shows_what_a_scheduled_run_costs(tmp_path):
         writer = csv.DictWriter(handle, FIELDS)
         writer.writeheader()
         writer.writerow(row)
+        newer = dict.fromkeys(FIELDS, "") | {
+            k: row[k] for k in ("scale", "mart_quality_s", "peak_rss_mb", "duckdb_file_mb")
+        }
+        writer.writerow(newer | {"run_at": "2026-12-05T10:00:00+00:00", "activities": "2000"})
     readme = tmp_path / "README.md"
     readme.write_text("<!-- results:start -->\n<!-- results:end -->\n")
     readme_table(results, readme)
     text = readme.read_text()
     assert "| M | 120.0 s | 12.00x | 2.00 GB | 30.0 s | 25.0% | 1.00 GB | 0.50x | 5.0% |" in text
-    assert "- M, full: `raw_extracts=10.0 outside=110.0`; refresh: `raw_extracts=3.0" in text
+    assert (
+        "- M (2026-12-04), full: `raw_extracts=10.0 outside=110.0`; refresh: `raw_extracts=3.0"
+        in text
+    )
+    assert "| M | 2,000 |" in text  # the main table is the newer run's
