@@ -30,6 +30,7 @@ PERFORMANCE_MARTS = (
     "kpi_coach_candidates",
     "kpi_ramp",
     "kpi_ramp_cohorts",
+    "kpi_pipeline_snapshots",
 )
 ALL_KPI_MARTS = KPI_MARTS + PERFORMANCE_MARTS
 
