@@ -8,10 +8,11 @@
 {{ config(post_hook="{{ purge_deleted('opportunity_id', ref('base_crm__opportunities')) }}") }}
 
 {%- set versions = ref('base_crm__opportunities') %}
+{%- set changed = changed_records('opportunity_id', versions) %}
 
 with latest as (
     -- extracts are upserts: the newest live version of each record
-    {{ latest_version(versions, ['opportunity_id'], where=changed_records('opportunity_id', versions)) }}
+    {{ latest_version(versions, ['opportunity_id'], where=changed) }}
 ),
 
 final as (
