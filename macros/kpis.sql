@@ -114,6 +114,31 @@
             'label': 'Pace',
             'description': 'The actual against the part of the goal due by the as-of date.',
         },
+        'stage_conversion_rate': {
+            'numerator': 'stays_converted', 'denominator': 'stays_moved_on',
+            'label': 'Stage conversion rate',
+            'description': 'Of the stays in a stage that have ended, the share that went on to a later stage or a win.',
+        },
+        'slip_rate': {
+            'numerator': 'pushed_count', 'denominator': 'expected_count',
+            'label': 'Slip rate',
+            'description': 'Of the deals expected to close in a period at its start, the share pushed past it.',
+        },
+        'pipeline_coverage': {
+            'numerator': 'pipeline_in_period_amount', 'denominator': 'quota_to_go',
+            'label': 'Pipeline coverage',
+            'description': 'Open pipeline expected to close in the period per unit of quota still to go.',
+        },
+        'forecast_attainment': {
+            'numerator': 'bookings_amount', 'denominator': 'commit_amount',
+            'label': 'Forecast attainment',
+            'description': 'Bookings against the latest commit submitted before the period started.',
+        },
+        'forecast_percentage_error': {
+            'numerator': 'absolute_forecast_error', 'denominator': 'bookings_amount',
+            'label': 'Absolute percentage error',
+            'description': 'How far the statistical forecast missed, per unit of actual bookings.',
+        },
     }) }}
 {%- endmacro %}
 

@@ -32,6 +32,8 @@ class Column:
     case: str | None = None
     # the moment something happened: a value after the batch's delivery is a clock error
     event: bool = False
+    # inclusive (low, high) a number must lie in, e.g. a probability
+    bounds: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ OPPORTUNITY_TYPES = ("new_business", "upsell", "renewal")
 GOAL_SCOPES = ("user", "team", "company")
 GRAINS = ("day", "week", "month", "quarter", "year")
 CONTEST_SCOPES = ("role", "team")
+FORECAST_CATEGORIES = ("commit", "best_case", "pipeline", "omitted", "closed")
+# a submitted forecast names what the rep calls: omitted and closed are no calls
+SUBMISSION_CATEGORIES = ("commit", "best_case", "pipeline")
+FORECAST_GRAINS = ("month", "quarter")
 
 ENTITIES: dict[str, Entity] = {
     e.name: e
@@ -174,6 +180,10 @@ ENTITIES: dict[str, Entity] = {
                 Column("is_won", "bool", required=True),
                 Column("loss_reason"),
                 *_ids("lead_id", "handoff_id"),
+                # optional: the CRM's own win probability (0-1) and forecast category;
+                # when absent the stage_probabilities seed maps them from the stage
+                Column("probability", "rate", bounds=(0.0, 1.0)),
+                Column("forecast_category", enum=FORECAST_CATEGORIES, case="lower"),
             ),
         ),
         Entity(
@@ -253,6 +263,19 @@ ENTITIES: dict[str, Entity] = {
                 Column("currency", required=True, case="upper"),
                 Column("rate_date", "date", required=True),
                 Column("rate_to_reporting", "rate", required=True),
+            ),
+        ),
+        Entity(
+            "forecast_submissions",
+            ("submission_id",),
+            (
+                *_ids("submission_id", "user_id", required=True),
+                Column("period_start", "date", required=True),
+                Column("grain", required=True, enum=FORECAST_GRAINS, case="lower"),
+                Column("category", required=True, enum=SUBMISSION_CATEGORIES, case="lower"),
+                Column("amount", "money", required=True),
+                Column("currency", case="upper"),
+                Column("submitted_at", "timestamp", required=True, event=True),
             ),
         ),
     )

@@ -90,6 +90,12 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         cols = [f"{q(c.name)} {SQL_TYPES[c.type]}" for c in entity.all_columns]
         cols += [f"{name} {typ}" for name, typ in LINEAGE_COLUMNS]
         con.execute(f"create table if not exists raw.{entity.name} ({', '.join(cols)})")
+        # a warehouse made before the contract gained an optional column gets it empty
+        for c in entity.all_columns:
+            con.execute(
+                f"alter table raw.{entity.name} add column if not exists "
+                f"{q(c.name)} {SQL_TYPES[c.type]}"
+            )
     con.execute(
         f"""create table if not exists {MANIFEST} (
             batch_id varchar, entity varchar, source_file varchar, file_hash varchar,
@@ -263,6 +269,12 @@ def _checks(entity: Entity, latest_event: datetime) -> list[str]:
             checks.append(
                 f"case when {t} is not null and not isfinite({t}) then "
                 f"'{col.name}: ' || cast({n} as varchar) || ' is not a finite number' end"
+            )
+        if col.bounds:
+            low, high = col.bounds
+            checks.append(
+                f"case when {t} is not null and not ({t} between {low} and {high}) then "
+                f"'{col.name}: ' || cast({n} as varchar) || ' is not between {low} and {high}' end"
             )
         if col.event:
             checks.append(

@@ -5,7 +5,8 @@ with manifest as (select * from {{ ref('base_crm__load_manifest') }})
 select
 {%- for entity in ['users', 'teams', 'accounts', 'leads', 'activities', 'lead_handoffs',
                    'opportunities', 'opportunity_stage_history', 'contracts', 'goals',
-                   'costs', 'coaching_sessions', 'contests', 'fx_rates'] %}
+                   'costs', 'coaching_sessions', 'contests', 'fx_rates',
+                   'forecast_submissions'] %}
         coalesce(bool_or(entity = '{{ entity }}'), false) as has_{{ entity }}
         {{- ',' if not loop.last }}
 {%- endfor %}

@@ -79,6 +79,7 @@ ID_PREFIX = {
     "cost_id": "COST",
     "session_id": "S",
     "contest_id": "K",
+    "submission_id": "FS",
 }
 
 

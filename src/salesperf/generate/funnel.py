@@ -240,19 +240,8 @@ def _opportunities(
             "handoff_id": nullable(handoff_named),
         }
     )
-    v1 = base.assign(
-        stage="prospecting", is_closed=False, is_won=False, updated_at=_ts(cfg, opp_created)
-    )
     c = closed
-    v2 = base[c].assign(
-        stage=np.where(opp_won[c], "closed_won", "closed_lost"),
-        is_closed=True,
-        is_won=opp_won[c],
-        loss_reason=np.where(opp_won[c], None, LOSS_REASONS[rng.integers(0, 5, c.sum())]),
-        updated_at=_ts(cfg, opp_close[c] + 3600 * 17),
-    )
-    sink.append("opportunities", pd.concat([v1, v2], ignore_index=True))
-
+    loss_reason = np.where(opp_won[c], None, LOSS_REASONS[rng.integers(0, 5, c.sum())])
     # stage history: open stages entered at fixed shares of the cycle, then the close
     share = np.array([0.0, 0.2, 0.5, 0.8])
     reached = np.where(opp_won | ~closed, 4, rng.integers(1, 5, n))
@@ -260,12 +249,50 @@ def _opportunities(
     s_rep = np.tile(np.arange(4), n)
     entered = opp_created[o_rep] + ((opp_close - opp_created)[o_rep] * share[s_rep]).astype("int64")
     keep = (s_rep < reached[o_rep]) & (entered < horizon)
+
+    # the deal as it moves: a version per stage entered. A separate generator keeps every
+    # other draw (and so every other entity) as it was before deals moved.
+    moves = np.random.default_rng([cfg.seed, 28])
+    # a third of deals start with an optimistic close date and are pushed to the real one
+    # once it passes or the deal reaches negotiation
+    optimistic = moves.random(n) < 0.35
+    planned = np.where(
+        optimistic,
+        opp_created + ((opp_close - opp_created) * moves.uniform(0.4, 0.85, n)).astype("int64"),
+        opp_close,
+    )
+    # two deals in five are re-priced at the proposal: the earlier versions carry the first quote
+    repriced = moves.random(n) < 0.4
+    first_quote = np.where(
+        repriced, np.round(local_amount / moves.lognormal(0.0, 0.2, n), -1), local_amount
+    )
+    stage_ix = s_rep[keep]
+    opp_ix = o_rep[keep]
+    at = entered[keep]
+    pushed = (stage_ix == 3) | (at >= planned[opp_ix])
+    versions = base.iloc[opp_ix].reset_index(drop=True).assign(
+        stage=OPEN_STAGES[stage_ix],
+        amount=np.where(stage_ix >= 2, local_amount[opp_ix], first_quote[opp_ix]),
+        close_date=_day(cfg, np.where(pushed, opp_close[opp_ix], planned[opp_ix]) // DAY),
+        is_closed=False,
+        is_won=False,
+        updated_at=_ts(cfg, at),
+    )
+    v_closed = base[c].assign(
+        stage=np.where(opp_won[c], "closed_won", "closed_lost"),
+        is_closed=True,
+        is_won=opp_won[c],
+        loss_reason=loss_reason,
+        updated_at=_ts(cfg, opp_close[c] + 3600 * 17),
+    )
+    sink.append("opportunities", pd.concat([versions, v_closed], ignore_index=True))
+
     hist = pd.DataFrame(
         {
-            "opportunity_id": opp_id[o_rep[keep]],
-            "entered_at": _ts(cfg, entered[keep]),
-            "stage": OPEN_STAGES[s_rep[keep]],
-            "updated_at": _ts(cfg, entered[keep]),
+            "opportunity_id": opp_id[opp_ix],
+            "entered_at": _ts(cfg, at),
+            "stage": OPEN_STAGES[stage_ix],
+            "updated_at": _ts(cfg, at),
         }
     )
     fin = pd.DataFrame(
@@ -277,6 +304,7 @@ def _opportunities(
         }
     )
     sink.append("opportunity_stage_history", pd.concat([hist, fin], ignore_index=True))
+    _forecast_submissions(cfg, moves, org, opp_owner, opp_close, opp_won, opp_amount, sink)
 
     # handoffs: the decided version names the opportunity it became
     frames = handoffs.attrs["frames"]
@@ -299,6 +327,49 @@ def _opportunities(
     return pd.DataFrame(
         {"owner": opp_owner, "created": opp_created, "close": opp_close, "id": opp_id}
     )
+
+
+def _forecast_submissions(
+    cfg: GeneratorConfig,
+    rng: np.random.Generator,
+    org: Org,
+    owner: np.ndarray,
+    close: np.ndarray,
+    won: np.ndarray,
+    amount: np.ndarray,
+    sink: Sink,
+) -> None:
+    """Each rep with deals due in a month calls it a few days before it starts: a commit
+    near what they will book (some sandbag, some hope) and a best case above it."""
+    horizon = cfg.days * DAY
+    month = pd.to_datetime(_day(cfg, close // DAY)).to_period("M")
+    deals = pd.DataFrame({"owner": owner, "month": month, "won": np.where(won, amount, 0.0)})
+    deals = deals[close < horizon + 40 * DAY]
+    calls = deals.groupby(["owner", "month"], as_index=False)["won"].sum()
+    starts = calls["month"].dt.start_time
+    submitted = starts - pd.to_timedelta(rng.integers(1, 6, len(calls)), unit="D")
+    calls = calls[submitted < pd.Timestamp(cfg.end)].reset_index(drop=True)
+    submitted = submitted[submitted < pd.Timestamp(cfg.end)].reset_index(drop=True)
+    commit = np.round(calls["won"].to_numpy() * rng.lognormal(-0.05, 0.3, len(calls)), -2)
+    frames = []
+    for category, value in (("commit", commit), ("best_case", np.round(commit * 1.35, -2))):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "user_id": org.user_id[calls["owner"].to_numpy()],
+                    "period_start": calls["month"].dt.start_time.dt.date,
+                    "grain": "month",
+                    "category": category,
+                    "amount": value,
+                    "currency": "",
+                    "submitted_at": submitted + pd.Timedelta(hours=16),
+                    "updated_at": submitted + pd.Timedelta(hours=16),
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "submission_id", np.arange(1, len(out) + 1))
+    sink.append("forecast_submissions", out)
 
 
 def _append_lead_updates(

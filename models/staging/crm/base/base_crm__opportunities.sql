@@ -15,8 +15,10 @@ select
     stage,
     currency,
     loss_reason,
+    forecast_category,
     ---------- numerics
     amount,
+    probability,
     ---------- dates and timestamps
     created_at,
     close_date,
