@@ -270,13 +270,17 @@ def _opportunities(
     opp_ix = o_rep[keep]
     at = entered[keep]
     pushed = (stage_ix == 3) | (at >= planned[opp_ix])
-    versions = base.iloc[opp_ix].reset_index(drop=True).assign(
-        stage=OPEN_STAGES[stage_ix],
-        amount=np.where(stage_ix >= 2, local_amount[opp_ix], first_quote[opp_ix]),
-        close_date=_day(cfg, np.where(pushed, opp_close[opp_ix], planned[opp_ix]) // DAY),
-        is_closed=False,
-        is_won=False,
-        updated_at=_ts(cfg, at),
+    versions = (
+        base.iloc[opp_ix]
+        .reset_index(drop=True)
+        .assign(
+            stage=OPEN_STAGES[stage_ix],
+            amount=np.where(stage_ix >= 2, local_amount[opp_ix], first_quote[opp_ix]),
+            close_date=_day(cfg, np.where(pushed, opp_close[opp_ix], planned[opp_ix]) // DAY),
+            is_closed=False,
+            is_won=False,
+            updated_at=_ts(cfg, at),
+        )
     )
     v_closed = base[c].assign(
         stage=np.where(opp_won[c], "closed_won", "closed_lost"),
