@@ -335,3 +335,80 @@ def test_coaching_and_ramp(warehouse):
         FEB,
         None,
     )
+
+
+def test_pipeline_review(warehouse):
+    snapshots = rows(
+        warehouse,
+        """select snapshot_date, snapshot_grain, open_pipeline_count, open_pipeline_amount,
+            weighted_pipeline_amount, stage, forecast_category, expected_close_month
+        from marts.kpi_pipeline_snapshots where scope = 'company'
+            and snapshot_date in ('2025-02-01', '2025-02-28')""",
+    )
+    # 1 Feb: only O1 is open (discovery, 10000, due 28 Feb; weighted by the seed's 0.2).
+    # O4 and O5 arrived closed, O2 and O3 did not exist yet.
+    assert set(snapshots) == {("2025-02-01", "month"), ("2025-02-28", "as_of")}
+    feb = snapshots[("2025-02-01", "month")]
+    assert (feb["stage"], feb["forecast_category"]) == ("discovery", "pipeline")
+    assert feb["open_pipeline_count"] == 1
+    assert (feb["open_pipeline_amount"], feb["weighted_pipeline_amount"]) == (10000, 2000)
+    assert str(feb["expected_close_month"]) == FEB
+    # the end of 28 Feb: O1 is won; O2 is open in proposal, 5000 EUR at 1.20 on its
+    # creation date = 6000, weighted 0.5 = 3000, best case, due in March
+    now = snapshots[("2025-02-28", "as_of")]
+    assert (now["stage"], now["forecast_category"]) == ("proposal", "best_case")
+    assert (now["open_pipeline_amount"], now["weighted_pipeline_amount"]) == (6000, 3000)
+
+    periods = rows(
+        warehouse,
+        """select scope_id, period_start, * from marts.kpi_pipeline_periods
+        where period_grain = 'month' and scope = 'user'""",
+    )
+    u2_jan, u2_feb = periods[("U2", JAN)], periods[("U2", FEB)]
+    # January: U2 created O4 (3000), O5 (amount unknown) and O1 (10000): 3 deals, 13000
+    assert (u2_jan["pipeline_created_count"], u2_jan["pipeline_created_amount"]) == (3, 13000)
+    # nothing was open on 1 Jan: 0 expected, coverage 0 / 20000 (G1) = 0
+    assert u2_jan["expected_count"] == 0 and u2_jan["coverage_at_start"] == 0
+    assert u2_jan["bookings_amount"] is None  # O5, the only win, has no amount: unknown
+    # February: O1 was expected (10000 on 1 Feb, due 28 Feb) and won on 14 Feb: not pushed
+    assert (u2_feb["expected_count"], u2_feb["pushed_count"], u2_feb["slip_rate"]) == (1, 0, 0)
+    assert u2_feb["quota_amount"] == 8000 and u2_feb["bookings_amount"] == 10000
+    assert u2_feb["coverage_at_start"] == pytest.approx(10000 / 8000)
+    # as of 28 Feb nothing open is due in February and the quota is met: nothing to go
+    assert u2_feb["pipeline_in_period_now_amount"] == 0
+    assert u2_feb["bookings_to_date_amount"] == 10000 and u2_feb["coverage_now"] is None
+    # O2 (U2, created 2 Feb): 6000
+    assert u2_feb["pipeline_created_amount"] == 6000
+
+    funnel = rows(
+        warehouse,
+        """select stage, entered_month, stays_entered, stays_moved_on, stays_converted,
+            stage_conversion_rate
+        from marts.kpi_stage_conversion where dimension = 'company'""",
+    )
+    # O1's only open stay, discovery from 16 Jan, ended in the win: converted
+    assert funnel == {
+        ("discovery", JAN): {
+            "stage": "discovery",
+            "entered_month": funnel[("discovery", JAN)]["entered_month"],
+            "stays_entered": 1,
+            "stays_moved_on": 1,
+            "stays_converted": 1,
+            "stage_conversion_rate": 1.0,
+        }
+    }
+    velocity = rows(
+        warehouse,
+        """select stage, left_month, median_days_in_stage, p75_days_in_stage
+        from marts.kpi_stage_velocity where dimension = 'company'""",
+    )
+    # 16 Jan 10:00 to 14 Feb 17:00: 29 whole days
+    assert velocity[("discovery", FEB)]["median_days_in_stage"] == 29
+    assert velocity[("discovery", FEB)]["p75_days_in_stage"] == 29
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        # O2 is the only open deal and has no stage history: nothing to judge stalled
+        assert (
+            con.execute("select count(*) from marts.kpi_stalled_opportunities").fetchone()[0] == 0
+        )
+        # no forecast_submissions delivered: no calls to compare
+        assert con.execute("select count(*) from marts.kpi_forecast_submissions").fetchone()[0] == 0

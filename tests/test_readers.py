@@ -266,8 +266,12 @@ def test_dashboard_and_tv_board_render_the_fixture_month(published, tmp_path):
     assert table(dom, "leaderboard-ae")[1] == ["1", "Alex AE", "10,000"]
     # every chart was drawn by the library (a Plotly SVG per chart div)
     # 3 trends, 1 pace (only the AE has a current monthly goal), 2 quota, 3 boards,
-    # 1 finished contest, 2 lead-source and 2 AM charts: all drawn by the library
-    assert charts_drawn(dom) == 14
+    # 1 finished contest, 2 lead-source and 2 AM charts, 4 pipeline charts: all drawn
+    assert charts_drawn(dom) == 18
+    # the pipeline section: O2 has no stage history, so no deal is judged stalled
+    assert table(dom, "stalled-deals") == [
+        ["deal", "owner", "stage", "days in stage", "stage p75", "amount", "close date"]
+    ]
 
     tv = render(pages.tv, tmp_path / "tv.png", "1920,1080")
     assert re.search(r'<meta http-equiv="refresh" content="\d+">', tv)
@@ -315,6 +319,29 @@ def test_an_unknown_rep_name_suggests_the_closest(published, capsys, monkeypatch
 
     monkeypatch.setenv("SALESPERF_WAREHOUSE", str(published.warehouse))
     assert main(["kpis", "--scorecard", "Alex EA"]) == 2
+    assert "did you mean 'Alex AE'?" in capsys.readouterr().err
+
+
+def test_a_rep_s_pipeline_review_prints_from_the_published_marts(published, capsys, monkeypatch):
+    from salesperf_cli import main
+
+    monkeypatch.setenv("SALESPERF_WAREHOUSE", str(published.warehouse))
+    assert main(["kpis", "--pipeline", "Alex AE"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Pipeline review for Alex AE (U2) as of 2025-02-28")
+    # open now: O2, proposal, 5000 EUR at 1.20 = 6000, weighted 0.5
+    assert re.search(r"^proposal\s+1\s+6,000\s+3,000$", out, re.M)
+    assert re.search(r"^best_case\s+1\s+6,000$", out, re.M)
+    # February: quota 8000, booked 10000 (O1), nothing open due in February, quota met
+    assert re.search(r"^month 2025-02-01\s+8,000\s+10,000\s+0\s+-\s+1.25$", out, re.M)
+    # February's slippage: O1 expected (10000), won, not pushed
+    assert re.search(r"^1\s+10,000\s+0\s+0\s+0.0%\s+10,000$", out, re.M)
+    assert "Statistical forecast" not in out  # a rep has none: teams and the company do
+    assert main(["kpis", "--pipeline", "Pod A"]) == 0
+    team = capsys.readouterr().out
+    assert team.startswith("Pipeline review for team Pod A (T1)")
+    assert "Statistical forecast by month" in team
+    assert main(["kpis", "--pipeline", "Alex EA"]) == 2
     assert "did you mean 'Alex AE'?" in capsys.readouterr().err
 
 

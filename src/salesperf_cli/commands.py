@@ -143,7 +143,11 @@ def cmd_kpis(args: argparse.Namespace, settings: Settings) -> None:
     from salesperf.warehouse_io import serving_path
 
     published = serving_path(settings)
-    if args.scorecard:
+    if args.pipeline is not None:
+        from salesperf.pipeline_review import pipeline_report
+
+        print(pipeline_report(published, args.pipeline or None, top=args.top or 5))
+    elif args.scorecard:
         print(scorecard_report(published, args.scorecard))
     elif args.leaderboard:
         if not args.role:
@@ -480,7 +484,8 @@ def parser() -> argparse.ArgumentParser:
 
     k = sub.add_parser(
         "kpis",
-        help="print the latest complete month's KPIs and top reps, a leaderboard or a scorecard",
+        help="print the latest complete month's KPIs and top reps, a leaderboard, a scorecard "
+        "or a pipeline review",
     )
     k.add_argument("--month", help="YYYY-MM (default: the latest complete month)")
     k.add_argument(
@@ -491,6 +496,13 @@ def parser() -> argparse.ArgumentParser:
         "--leaderboard", metavar="METRIC", help="rank a role's reps and teams on METRIC"
     )
     view.add_argument("--scorecard", metavar="REP", help="a rep's goals: user id or full name")
+    view.add_argument(
+        "--pipeline",
+        metavar="WHO",
+        nargs="?",
+        const="",
+        help="the pipeline review of a rep or team (id or name), or of the company (no WHO)",
+    )
     k.add_argument("--role", help="SDR, AE or AM (with --leaderboard)")
     k.add_argument(
         "--period", help="YYYY-MM, YYYY-Qn or YYYY-Www (with --leaderboard; default: as-of month)"

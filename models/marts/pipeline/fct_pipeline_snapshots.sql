@@ -65,7 +65,8 @@ weighted as (
             converted.probability, stage_probabilities.probability, historical.win_rate
         ) as win_probability,
         coalesce(converted.forecast_category, stage_probabilities.forecast_category)
-            as forecast_category_then
+            as forecast_category_then,
+        stage_probabilities.stage_order
     from converted
     left join stage_probabilities on converted.stage = stage_probabilities.stage
     left join historical
@@ -82,6 +83,7 @@ final as (
         opportunities.owner_user_id,
         coalesce(owner_then.team_id, 'unassigned') as owner_team_id,
         weighted.stage,
+        weighted.stage_order,
         weighted.forecast_category_then as forecast_category,
         weighted.win_probability,
         weighted.probability_source,

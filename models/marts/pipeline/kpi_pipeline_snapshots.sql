@@ -15,6 +15,7 @@ final as (
         scope,
         scope_id,
         stage,
+        stage_order,
         forecast_category,
         expected_close_month,
         count(*) as open_pipeline_count,
@@ -27,6 +28,7 @@ final as (
         scope,
         scope_id,
         stage,
+        stage_order,
         forecast_category,
         expected_close_month
 )

@@ -62,6 +62,7 @@ def write_dashboard(settings: Settings, out: Path | None = None) -> Dashboard:
                 ("Contests", sections.contests(con, names)),
                 ("Lead-source quality", sections.lead_sources(con)),
                 ("Account managers: book growth", sections.am_books(con)),
+                ("Pipeline and forecast", sections.pipeline(con, as_of, names)),
             ]
         )
         tv = sections.tv(con, as_of, names)

@@ -161,3 +161,72 @@ def tv_board(labels: list[str], values: list, div_id: str) -> str:
         default_height="100%",
         default_width="100%",
     )
+
+
+def pipeline_by_week(rows: list[dict]) -> go.Figure:
+    """Stacked open pipeline per stage at each week start: how the pipeline stood then."""
+    fig = go.Figure()
+    stages = list(dict.fromkeys(r["stage"] for r in rows))
+    for stage in stages:
+        mine = [r for r in rows if r["stage"] == stage]
+        fig.add_trace(
+            go.Scatter(
+                x=[r["snapshot_date"] for r in mine],
+                y=[r["amount"] for r in mine],
+                name=stage,
+                stackgroup="pipeline",
+            )
+        )
+    fig.update_layout(title="Open pipeline by stage, week by week")
+    return fig
+
+
+def forecast_against_bookings(rows: list[dict]) -> go.Figure:
+    months = [r["period_start"] for r in rows]
+    mape = next((r["forecast_mape"] for r in rows if r["forecast_mape"] is not None), None)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=months, y=[r["bookings_amount"] for r in rows], name="bookings"))
+    tested = [r for r in rows if r["is_backtested"]]
+    fig.add_trace(
+        go.Scatter(
+            x=[r["period_start"] for r in tested],
+            y=[r["statistical_forecast"] for r in tested],
+            name="forecast made at the month start",
+            mode="lines+markers",
+        )
+    )
+    title = "Forecast vs bookings"
+    if mape is not None:
+        title += f" (MAPE {mape:.1%})"
+    fig.update_layout(title=title)
+    return months_axis(fig, months)
+
+
+def slippage(rows: list[dict]) -> go.Figure:
+    months = [r["period_start"] for r in rows]
+    fig = go.Figure(go.Bar(x=months, y=[r["slip_rate"] for r in rows], name="slip rate"))
+    fig.update_layout(
+        title="Slip rate by month",
+        yaxis_tickformat=".0%",
+    )
+    return months_axis(fig, months)
+
+
+def stage_funnel(rows: list[dict]) -> go.Figure:
+    stages = [r["stage"] for r in rows]
+    fig = go.Figure(
+        go.Bar(
+            x=stages,
+            y=[r["rate"] for r in rows],
+            text=[
+                f"{r['typical_days']:.0f} days in stage" if r["typical_days"] is not None else ""
+                for r in rows
+            ],
+            name="stage conversion",
+        )
+    )
+    fig.update_layout(
+        title="Stage conversion, last 6 months",
+        yaxis_tickformat=".0%",
+    )
+    return fig

@@ -182,3 +182,80 @@ def am_books(con: duckdb.DuckDBPyConnection) -> Rows:
                       as net_revenue_retention
         from marts.kpi_am_monthly group by month order by month""",
     )
+
+
+def pipeline_by_week(con: duckdb.DuckDBPyConnection) -> Rows:
+    """The company's open pipeline at every week start, per stage, as it then stood."""
+    return rows(
+        con,
+        """select snapshot_date, stage, min(stage_order) as stage_order,
+            sum(open_pipeline_amount) as amount
+        from marts.kpi_pipeline_snapshots
+        where snapshot_grain = 'week' and scope = 'company'
+        group by snapshot_date, stage
+        order by snapshot_date, stage_order nulls last, stage""",
+    )
+
+
+def forecast_by_month(con: duckdb.DuckDBPyConnection) -> Rows:
+    return rows(
+        con,
+        """select period_start, statistical_forecast, bookings_amount, is_backtested,
+            forecast_mape
+        from marts.kpi_pipeline_forecast
+        where scope = 'company' and period_grain = 'month'
+        order by period_start""",
+    )
+
+
+def slippage_by_month(con: duckdb.DuckDBPyConnection) -> Rows:
+    return rows(
+        con,
+        """select period_start, expected_count, pushed_count, slip_rate, coverage_at_start
+        from marts.kpi_pipeline_periods
+        where scope = 'company' and period_grain = 'month'
+        order by period_start""",
+    )
+
+
+def stage_conversion(con: duckdb.DuckDBPyConnection, since: date) -> Rows:
+    """Each stage's conversion and median days over the months since `since`, company-wide;
+    the rate is recomputed from the summed parts."""
+    return rows(
+        con,
+        """with conversion as (
+            select stage, sum(stays_converted) as converted, sum(stays_moved_on) as moved_on
+            from marts.kpi_stage_conversion
+            where dimension = 'company' and entered_month >= ?
+            group by stage
+        ),
+        velocity as (
+            select stage, sum(median_days_in_stage * stays_completed) / sum(stays_completed)
+                as typical_days
+            from marts.kpi_stage_velocity
+            where dimension = 'company' and left_month >= ?
+            group by stage
+        ),
+        ordered as (
+            select distinct stage, stage_order from marts.kpi_pipeline_snapshots
+        )
+        select conversion.stage, conversion.converted / nullif(conversion.moved_on, 0) as rate,
+            velocity.typical_days
+        from conversion
+        left join velocity using (stage)
+        left join ordered using (stage)
+        order by ordered.stage_order nulls last, conversion.stage""",
+        [since, since],
+    )
+
+
+def stalled(con: duckdb.DuckDBPyConnection, limit: int) -> Rows:
+    return rows(
+        con,
+        """select opportunity_id, owner_user_id, stage, days_in_stage, p75_days_in_stage,
+            pipeline_amount, expected_close_date
+        from marts.kpi_stalled_opportunities
+        order by days_in_stage - p75_days_in_stage desc, opportunity_id
+        limit ?""",
+        [limit],
+    )

@@ -163,6 +163,47 @@ def am_books(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
+def pipeline(con: duckdb.DuckDBPyConnection, as_of: date, names: dict[str, str]) -> str:
+    """The pipeline review: the pipeline as it stood week by week, the forecast against
+    what was booked, slippage, the stage funnel and the deals stalled in their stage."""
+    # the funnel over the as-of month and the five before it
+    months_back = as_of.year * 12 + as_of.month - 1 - 5
+    six_months_ago = date(months_back // 12, months_back % 12 + 1, 1)
+    stalled = queries.stalled(con, 10)
+    table = pages.table(
+        ["deal", "owner", "stage", "days in stage", "stage p75", "amount", "close date"],
+        [
+            [
+                r["opportunity_id"],
+                names.get(r["owner_user_id"], r["owner_user_id"] or "-"),
+                r["stage"],
+                fmt(r["days_in_stage"], "int"),
+                fmt(r["p75_days_in_stage"]),
+                fmt(r["pipeline_amount"], "money"),
+                str(r["expected_close_date"] or "-"),
+            ]
+            for r in stalled
+        ],
+        "stalled-deals",
+    )
+    return pages.grid(
+        [
+            figures.chart(
+                figures.pipeline_by_week(queries.pipeline_by_week(con)), "chart-pipeline"
+            ),
+            figures.chart(
+                figures.forecast_against_bookings(queries.forecast_by_month(con)), "chart-forecast"
+            ),
+            figures.chart(figures.slippage(queries.slippage_by_month(con)), "chart-slippage"),
+            figures.chart(
+                figures.stage_funnel(queries.stage_conversion(con, six_months_ago)),
+                "chart-stage-funnel",
+            ),
+            f'<div class="panel"><h3>Stalled deals (as of {as_of})</h3>{table}</div>',
+        ]
+    )
+
+
 def tv(con: duckdb.DuckDBPyConnection, as_of: date, names: dict[str, str]) -> str:
     """The current month's boards, one role at a time, for an office TV."""
     month = as_of.replace(day=1)
