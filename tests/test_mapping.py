@@ -96,6 +96,29 @@ def test_salesforce_export_gives_every_role_its_kpis(salesforce):
     assert roles == {"managers": 1, "in_pod": 3}
 
 
+def test_salesforce_history_gives_the_pipeline_as_it_stood(salesforce):
+    """OpportunityHistory rows are versions: the pipeline on a past Monday shows each deal
+    in the stage, amount and probability it had then (Salesforce's own, not the seed's)."""
+    with duckdb.connect(str(salesforce), read_only=True) as con:
+        rows = con.execute(
+            """select snapshot_date::varchar, stage, forecast_category, open_pipeline_amount,
+                weighted_pipeline_amount
+            from marts.kpi_pipeline_snapshots
+            where scope = 'company' and snapshot_grain = 'week'
+            order by 1, 2"""
+        ).fetchall()
+    assert rows == [
+        # 6 Jan: 006..2, created on the 5th at 3000, 10 %
+        ("2025-01-06", "Prospecting", "pipeline", 3000, 300),
+        # 13 Jan: 006..1 quoted 4000 at 10 %, 006..2 3000 at 10 %
+        ("2025-01-13", "Prospecting", "pipeline", 7000, 700),
+        # 20 Jan: 006..1 moved to Negotiation at 5000, 80 % (category Forecast = commit);
+        # 006..2 is lost only at 16:00 that day
+        ("2025-01-20", "Negotiation", "commit", 5000, 4000),
+        ("2025-01-20", "Prospecting", "pipeline", 3000, 300),
+    ]
+
+
 def test_hubspot_export_gives_kpis_and_null_for_what_it_lacks(hubspot):
     # Sara (SDR team) made 4 calls; HubSpot has no handoffs: the handoff KPIs are unknown
     sdr = one(hubspot, f"select * from marts.kpi_sdr_monthly where month = '{JAN}'")
@@ -115,6 +138,17 @@ def test_hubspot_export_gives_kpis_and_null_for_what_it_lacks(hubspot):
     assert (am["portfolio_value"], am["expansion_amount"]) == (None, 1500)
     company = one(hubspot, f"select * from marts.kpi_company_monthly where month = '{JAN}'")
     assert (company["revenue"], company["new_customers"], company["cac"]) == (8500, 1, None)
+    # 8003 is open: HubSpot's stage probability weights it, 2500 x 0.6, best case
+    pipeline = one(
+        hubspot,
+        "select * from marts.kpi_pipeline_snapshots where scope = 'company' "
+        "and snapshot_grain = 'as_of'",
+    )
+    assert (pipeline["stage"], pipeline["forecast_category"]) == (
+        "presentationscheduled",
+        "best_case",
+    )
+    assert (pipeline["open_pipeline_amount"], pipeline["weighted_pipeline_amount"]) == (2500, 1500)
     # the leaderboard and scorecard marts build too; with no goals the scorecard is empty
     board = one(
         hubspot,
@@ -150,7 +184,10 @@ def test_check_reports_what_would_load_and_loads_nothing(tmp_path):
     # 7 tasks and events: the Task of subtype 'Task' is not an activity
     activities = reports["activities"]
     assert (activities.source_rows, activities.filtered_out, activities.would_load) == (7, 1, 6)
-    assert reports["opportunities"].would_load == 3
+    # 3 opportunities as they are now, and 3 earlier versions from OpportunityHistory: the
+    # two history rows as new as their opportunity are its current state, not versions
+    opportunities = reports["opportunities"]
+    assert (opportunities.would_load, opportunities.filtered_out) == (6, 2)
     assert "goals" not in reports
     assert not (tmp_path / "w.duckdb").exists()
 
