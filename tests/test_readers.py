@@ -33,7 +33,7 @@ from salesperf.publish import export_parquet, publish
 from salesperf.settings import Settings
 from salesperf.warehouse_io import serving_path, sqlalchemy_url
 
-FEB = "2025-02-01"
+JAN, FEB = "2025-01-01", "2025-02-01"
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +155,19 @@ def test_metricflow_metrics_equal_the_marts(published):
         for metric, value in zip(columns, values, strict=True):
             got = number(by_month[str(month)][metric])
             assert got == (None if value is None else pytest.approx(float(value))), (month, metric)
+
+
+def test_pipeline_metrics_add_up_rep_months(published):
+    rows = query(published, ["pipeline_created_amount", "expected_count", "slip_rate"])
+    by_month = {r["metric_time__month"][:10]: r for r in rows}
+    # January: O4 (3000), O5 (unknown) and O1 (10000), all U2's; nothing was expected on
+    # 1 Jan. February: O2 (5000 EUR at 1.20 = 6000) and O3 (2000); O1 was expected and
+    # was won, not pushed
+    assert number(by_month[JAN]["pipeline_created_amount"]) == 13000
+    assert number(by_month[JAN]["slip_rate"]) is None
+    assert number(by_month[FEB]["pipeline_created_amount"]) == 8000
+    assert number(by_month[FEB]["expected_count"]) == 1
+    assert number(by_month[FEB]["slip_rate"]) == 0
 
 
 def test_ratio_metrics_roll_up_from_sums_not_averages(published):
