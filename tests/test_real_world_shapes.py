@@ -24,6 +24,7 @@ from salesperf.generate import GeneratorConfig, generate
 from salesperf.load import load_path
 from salesperf.metrics import query
 from salesperf.notices import data_notices
+from salesperf.pipeline_review import pipeline_report
 from salesperf.publish import export_parquet
 from salesperf.report import kpi_report, leaderboard_report, scorecard_report
 from salesperf.settings import Settings, load_settings
@@ -131,6 +132,8 @@ def test_any_subset_runs_end_to_end_and_says_what_is_unknown(
     assert report.startswith("Company KPIs for 2025-0")
     assert leaderboard_report(serving_path(settings), "bookings_amount", "AE")
     assert "Scorecard for" in scorecard_report(serving_path(settings), "U000001")
+    review = pipeline_report(serving_path(settings))
+    assert review.startswith("Pipeline review for the company") and "Open pipeline" in review
     data_notices(settings.warehouse)  # says what it finds, never raises
 
     missing = ALL - entities

@@ -50,7 +50,7 @@ final as (
         open_now.owner_team_id,
         current_stay.stage,
         current_stay.entered_at as entered_stage_at,
-        current_stay.days_in_stage,
+        cast(current_stay.days_in_stage as bigint) as days_in_stage,
         stage_norms.p75_days_in_stage,
         stage_norms.stays_completed as stays_in_norm,
         {{ as_money('open_now.pipeline_amount') }} as pipeline_amount,
