@@ -31,6 +31,12 @@ PERFORMANCE_MARTS = (
     "kpi_ramp",
     "kpi_ramp_cohorts",
     "kpi_pipeline_snapshots",
+    "kpi_pipeline_periods",
+    "kpi_pipeline_forecast",
+    "kpi_forecast_submissions",
+    "kpi_stage_conversion",
+    "kpi_stage_velocity",
+    "kpi_stage_losses",
 )
 ALL_KPI_MARTS = KPI_MARTS + PERFORMANCE_MARTS
 
