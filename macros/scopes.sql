@@ -15,7 +15,7 @@
 
 {#- Every stay of fct_opportunity_stage_history (as `relation`) once per way the stage
     review slices it: the company, the owner's team, the rep, the lead source and the
-    month the deal was created (its cohort). -#}
+    month the deal was created (its cohort, labelled YYYY-MM on either engine). -#}
 {% macro stage_review_slices(relation) -%}
     select 'company' as dimension, 'company' as dimension_value, {{ relation }}.*
     from {{ relation }}
@@ -31,7 +31,7 @@
     union all
     select
         'created_month' as dimension,
-        cast({{ relation }}.created_month as {{ dbt.type_string() }}) as dimension_value,
+        substring(cast({{ relation }}.created_month as {{ dbt.type_string() }}), 1, 7) as dimension_value,
         {{ relation }}.*
     from {{ relation }}
 {%- endmacro %}
