@@ -122,8 +122,11 @@ def node_time(run_results: Path) -> tuple[float, float]:
 def stage_generate(args: argparse.Namespace) -> dict:
     from salesperf.generate import GeneratorConfig, generate
 
-    # two daily deltas: the last one is a plain day (the first also carries late rows)
-    cfg = GeneratorConfig.for_scale(args.scale, seed=args.seed, delta_days=2, file_format="parquet")
+    # two daily deltas: the last one is a plain day (the first also carries late rows).
+    # No comp plans: B1 and B2 reproduce CAC from delivered costs, without commissions
+    cfg = GeneratorConfig.for_scale(
+        args.scale, seed=args.seed, delta_days=2, file_format="parquet", comp_plans=False
+    )
     shutil.rmtree(args.landing, ignore_errors=True)
     counts, seconds = timed(lambda: generate(cfg, args.landing))
     return {"generate_s": seconds, "rows": sum(counts.values()), "activities": counts["activities"]}

@@ -139,6 +139,11 @@
             'label': 'Absolute percentage error',
             'description': 'How far the statistical forecast missed, per unit of actual bookings.',
         },
+        'ote_attainment': {
+            'numerator': 'variable_pay_to_date', 'denominator': 'on_target_variable_to_date',
+            'label': 'On-target earnings attainment',
+            'description': 'Variable pay this year to date against the on-target variable pay of the plans for the same days.',
+        },
     }) }}
 {%- endmacro %}
 

@@ -75,6 +75,9 @@ FORECAST_CATEGORIES = ("commit", "best_case", "pipeline", "omitted", "closed")
 # a submitted forecast names what the rep calls: omitted and closed are no calls
 SUBMISSION_CATEGORIES = ("commit", "best_case", "pipeline")
 FORECAST_GRAINS = ("month", "quarter")
+PLAN_GRAINS = ("month", "quarter")
+# a share of an amount paid as commission: 0-1
+COMMISSION_RATE = (0.0, 1.0)
 
 ENTITIES: dict[str, Entity] = {
     e.name: e
@@ -276,6 +279,47 @@ ENTITIES: dict[str, Entity] = {
                 Column("amount", "money", required=True),
                 Column("currency", case="upper"),
                 Column("submitted_at", "timestamp", required=True, event=True),
+            ),
+        ),
+        Entity(
+            "comp_plans",
+            ("plan_id",),
+            (
+                *_ids("plan_id", required=True),
+                Column("plan_name", required=True),
+                Column("role", required=True, enum=ROLES, case="upper"),
+                Column("period_grain", required=True, enum=PLAN_GRAINS, case="lower"),
+                # pay per plan period (a month or a quarter), in the plan's currency
+                Column("base_salary", "money"),
+                Column("target_variable", "money"),
+                Column("currency", case="upper"),
+                Column("commission_rate", "rate", bounds=COMMISSION_RATE),
+                Column("cap_amount", "money"),
+                Column("per_accepted_handoff", "money"),
+                Column("sourced_won_rate", "rate", bounds=COMMISSION_RATE),
+                Column("expansion_rate", "rate", bounds=COMMISSION_RATE),
+                Column("renewal_rate", "rate", bounds=COMMISSION_RATE),
+                Column("manager_override_rate", "rate", bounds=COMMISSION_RATE),
+                Column("clawback_days", "int"),
+            ),
+        ),
+        Entity(
+            "comp_plan_tiers",
+            ("plan_id", "from_attainment"),
+            (
+                *_ids("plan_id", required=True),
+                # from this attainment (1.0 = 100 %) up to the next tier's
+                Column("from_attainment", "rate", required=True),
+                Column("rate_multiplier", "rate", required=True),
+            ),
+        ),
+        Entity(
+            "comp_plan_assignments",
+            ("assignment_id",),
+            (
+                *_ids("assignment_id", "user_id", "plan_id", required=True),
+                Column("start_date", "date", required=True),
+                Column("end_date", "date"),
             ),
         ),
     )

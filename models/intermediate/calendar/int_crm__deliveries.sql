@@ -6,7 +6,8 @@ select
 {%- for entity in ['users', 'teams', 'accounts', 'leads', 'activities', 'lead_handoffs',
                    'opportunities', 'opportunity_stage_history', 'contracts', 'goals',
                    'costs', 'coaching_sessions', 'contests', 'fx_rates',
-                   'forecast_submissions'] %}
+                   'forecast_submissions', 'comp_plans', 'comp_plan_tiers',
+                   'comp_plan_assignments'] %}
         coalesce(bool_or(entity = '{{ entity }}'), false) as has_{{ entity }}
         {{- ',' if not loop.last }}
 {%- endfor %}

@@ -1,7 +1,8 @@
 -- One row per month: company sales performance (docs/kpi-catalogue.md, Company and team).
 -- The company's numerators and denominators come kept from int_sales_performance__monthly
 -- (every deal, customer and rep counted once); each rate is the KPI's one definition
--- (macros/kpis.sql) over them. Costs, and so CAC, are company-wide only.
+-- (macros/kpis.sql) over them. Costs, and so CAC, are company-wide only; when comp plans
+-- are delivered, the commission expense is a sales cost too.
 with performance as (
     select * from {{ ref('int_sales_performance__monthly') }}
     where scope = 'company'
@@ -10,6 +11,10 @@ with performance as (
 costs as (select * from {{ ref('stg_crm__costs') }}),
 months as (select * from {{ ref('int_months') }}),
 deliveries as (select * from {{ ref('int_crm__deliveries') }}),
+commissions as (
+    select * from {{ ref('kpi_commission_expense') }}
+    where scope = 'company'
+),
 
 monthly_costs as (
     -- converted at the month's last day
@@ -29,11 +34,17 @@ monthly_costs as (
 with_costs as (
     select
         performance.*,
-        case when deliveries.has_costs then monthly_costs.sales_and_marketing_cost end
-            as sales_and_marketing_cost
+        commissions.commission_expense,
+        deliveries.has_costs and deliveries.has_comp_plans as includes_commission_expense,
+        case
+            when deliveries.has_costs
+                then monthly_costs.sales_and_marketing_cost
+                    + coalesce(commissions.commission_expense, 0)
+        end as sales_and_marketing_cost
     from performance
     cross join deliveries
     inner join monthly_costs on performance.month = monthly_costs.month
+    left join commissions on performance.month = commissions.month
 ),
 
 final as (
@@ -62,6 +73,8 @@ final as (
         customers,
         {{ kpi('avg_basket_per_customer') }} as avg_basket_per_customer,
         new_customers,
+        commission_expense,
+        includes_commission_expense,
         {{ as_money('sales_and_marketing_cost') }} as sales_and_marketing_cost,
         {{ kpi('cac') }} as cac
     from with_costs

@@ -1,4 +1,4 @@
-"""A deterministic, realistic CRM extract generator (docs/landing-contract.md, all 14 entities).
+"""A deterministic, realistic CRM extract generator (docs/landing-contract.md, all 18 entities).
 
 The data is shaped so the KPIs say something: reps differ in skill and ramp after
 hire, lead sources differ in quality, BANT completeness drives AE acceptance,
@@ -22,7 +22,7 @@ from salesperf.generate.activities import _activities
 from salesperf.generate.config import GeneratorConfig
 from salesperf.generate.funnel import _handoffs, _leads, _opportunities
 from salesperf.generate.org import _coaching, _org
-from salesperf.generate.plans import _contests, _costs, _fx_rates, _goals
+from salesperf.generate.plans import _comp_plans, _contests, _costs, _fx_rates, _goals
 from salesperf.generate.sink import Sink
 
 __all__ = ["GeneratorConfig", "Sink", "generate"]
@@ -62,6 +62,8 @@ def generate(
         _costs(cfg, rng, org, sink)
         _contests(cfg, sink)
         _fx_rates(cfg, rng, sink)
+        if cfg.comp_plans:
+            _comp_plans(cfg, org, sink)
         progress("writing batches")
         batches = sink.write_batches(out, cfg, rng)
         progress(f"wrote {len(batches)} batches to {out}")

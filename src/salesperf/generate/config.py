@@ -80,6 +80,7 @@ ID_PREFIX = {
     "session_id": "S",
     "contest_id": "K",
     "submission_id": "FS",
+    "assignment_id": "CPA",
 }
 
 
@@ -92,6 +93,9 @@ class GeneratorConfig:
     delta_days: int = 5  # the last days arrive as daily delta batches
     activity_rate: float = 1.0  # multiplies calls/emails/meetings per rep-day
     file_format: str = "csv"
+    # False leaves the compensation plans out: the benchmark's hand-written baselines
+    # reproduce costs and CAC without commissions
+    comp_plans: bool = True
 
     @property
     def end(self) -> date:

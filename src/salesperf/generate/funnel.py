@@ -289,7 +289,22 @@ def _opportunities(
         loss_reason=loss_reason,
         updated_at=_ts(cfg, opp_close[c] + 3600 * 17),
     )
-    sink.append("opportunities", pd.concat([versions, v_closed], ignore_index=True))
+    # a few wins are undone weeks later (deleted as a duplicate, or reopened when the
+    # customer backs out): what commission clawbacks are for
+    undo = np.random.default_rng([cfg.seed, 29])
+    won_rows = v_closed[v_closed["is_won"].to_numpy()]
+    undone_after = undo.integers(10, 80, len(won_rows)) * DAY
+    undone_at = opp_close[c][opp_won[c]] + 3600 * 17 + undone_after
+    picked = (undo.random(len(won_rows)) < 0.02) & (undone_at < horizon)
+    reopened = undo.random(len(won_rows)) < 0.5
+    v_undone = won_rows[picked].assign(
+        stage=np.where(reopened[picked], "negotiation", won_rows["stage"].to_numpy()[picked]),
+        is_closed=~reopened[picked],
+        is_won=~reopened[picked],
+        is_deleted=~reopened[picked],
+        updated_at=_ts(cfg, undone_at[picked]),
+    )
+    sink.append("opportunities", pd.concat([versions, v_closed, v_undone], ignore_index=True))
 
     hist = pd.DataFrame(
         {

@@ -128,3 +128,62 @@ def _fx_rates(cfg: GeneratorConfig, rng: np.random.Generator, sink: Sink) -> Non
             )
         )
     sink.append("fx_rates", pd.concat(frames, ignore_index=True))
+
+
+# one plan per role; money per plan period (the AE plan is quarterly)
+_PLANS = pd.DataFrame(
+    [
+        {"plan_id": "P-SDR", "plan_name": "SDR plan", "role": "SDR", "period_grain": "month",
+         "base_salary": 6_500, "target_variable": 2_500,
+         "per_accepted_handoff": 150, "sourced_won_rate": 0.01},
+        {"plan_id": "P-AE", "plan_name": "AE plan", "role": "AE", "period_grain": "quarter",
+         "base_salary": 33_000, "target_variable": 30_000,
+         "commission_rate": 0.10, "cap_amount": 75_000},
+        {"plan_id": "P-AM", "plan_name": "AM plan", "role": "AM", "period_grain": "month",
+         "base_salary": 9_500, "target_variable": 3_000,
+         "expansion_rate": 0.08, "renewal_rate": 0.03},
+        {"plan_id": "P-MGR", "plan_name": "Manager plan", "role": "MANAGER",
+         "period_grain": "month", "base_salary": 14_000, "target_variable": 4_000,
+         "manager_override_rate": 0.01},
+    ]
+)  # fmt: skip
+# the AE plan decelerates below half the quota and accelerates above it
+_AE_TIERS = [(0.0, 0.5), (0.5, 1.0), (1.0, 1.5), (1.5, 2.0)]
+
+
+def _comp_plans(cfg: GeneratorConfig, org: Org, sink: Sink) -> None:
+    """Plans, the AE plan's tiers and one assignment per stretch a user holds a role."""
+    published = pd.Timestamp(cfg.start) - pd.Timedelta(days=30)
+    plans = _PLANS.assign(currency="", clawback_days=90, updated_at=published)
+    sink.append("comp_plans", plans)
+    tiers = pd.DataFrame(_AE_TIERS, columns=["from_attainment", "rate_multiplier"])
+    sink.append("comp_plan_tiers", tiers.assign(plan_id="P-AE", updated_at=published))
+    plan_of = {1: "P-SDR", 2: "P-AE", 3: "P-AM", 4: "P-MGR"}
+    rows = []
+    for u in range(len(org.user_id)):
+        roles = org.role_at[u]
+        starts = np.flatnonzero(np.diff(roles, prepend=0) != 0)
+        for s in starts:
+            if roles[s] == 0:
+                continue
+            ends = np.flatnonzero(roles[s:] != roles[s])
+            last = s + ends[0] - 1 if len(ends) else None
+            begin = cfg.start + timedelta(days=int(s))
+            if s == 0:
+                # already in the role when the data starts: assigned at hire
+                begin = cfg.start + timedelta(days=int(max(org.hire_day[u], -1100)))
+            rows.append(
+                (
+                    org.user_id[u],
+                    plan_of[int(roles[s])],
+                    begin,
+                    None if last is None else cfg.start + timedelta(days=int(last)),
+                )
+            )
+    frame = pd.DataFrame(rows, columns=["user_id", "plan_id", "start_date", "end_date"])
+    frame.insert(0, "assignment_id", np.arange(1, len(frame) + 1))
+    # recorded the day before it starts (never before the plans exist)
+    frame["updated_at"] = (pd.to_datetime(frame["start_date"]) - pd.Timedelta(days=1)).clip(
+        lower=published
+    )
+    sink.append("comp_plan_assignments", frame)
