@@ -147,6 +147,10 @@ def cmd_kpis(args: argparse.Namespace, settings: Settings) -> None:
         from salesperf.pipeline_review import pipeline_report
 
         print(pipeline_report(published, args.pipeline or None, top=args.top or 5))
+    elif args.statement:
+        from salesperf.statement import statement_report
+
+        print(statement_report(published, args.statement, args.period))
     elif args.scorecard:
         print(scorecard_report(published, args.scorecard))
     elif args.leaderboard:
@@ -156,7 +160,9 @@ def cmd_kpis(args: argparse.Namespace, settings: Settings) -> None:
         print(leaderboard_report(published, args.leaderboard, args.role, args.period, top))
     else:
         if args.role or args.period:
-            raise UserError("--role and --period go with --leaderboard")
+            raise UserError(
+                "--role and --period go with --leaderboard (--period also with --statement)"
+            )
         print(kpi_report(published, month=args.month, top=args.top or 3))
 
 
@@ -485,7 +491,7 @@ def parser() -> argparse.ArgumentParser:
     k = sub.add_parser(
         "kpis",
         help="print the latest complete month's KPIs and top reps, a leaderboard, a scorecard "
-        "or a pipeline review",
+        "a pipeline review or a commission statement",
     )
     k.add_argument("--month", help="YYYY-MM (default: the latest complete month)")
     k.add_argument(
@@ -503,9 +509,16 @@ def parser() -> argparse.ArgumentParser:
         const="",
         help="the pipeline review of a rep or team (id or name), or of the company (no WHO)",
     )
+    view.add_argument(
+        "--statement",
+        metavar="REP",
+        help="a rep's commission statement for --period YYYY-MM, line by line",
+    )
     k.add_argument("--role", help="SDR, AE or AM (with --leaderboard)")
     k.add_argument(
-        "--period", help="YYYY-MM, YYYY-Qn or YYYY-Www (with --leaderboard; default: as-of month)"
+        "--period",
+        help="YYYY-MM, YYYY-Qn or YYYY-Www (with --leaderboard; default: as-of month); "
+        "YYYY-MM with --statement",
     )
     k.set_defaults(func=cmd_kpis)
     return p
