@@ -115,6 +115,28 @@ G5,company,,calls,month,2025-02-01,0,2025-01-28
 session_id,coach_id,coachee_id,occurred_at,duration_minutes,topic,target_metric,updated_at
 S1,U2,U1,2025-01-20T15:00:00,30,discovery,qualified_lead_rate,2025-01-20T16:00:00
 """,
+    # AE plan PA: 10 % on bookings, doubled above 100 % of quota; SDR plan PS: 50 per
+    # accepted handoff and 1 % of sourced wins; AM plan PM: 5 % of expansion. U4 moves
+    # from PS to PA with the promotion on 10 Feb; the manager U5 is on no plan.
+    "comp_plans": """
+plan_id,plan_name,role,period_grain,base_salary,target_variable,currency,commission_rate,cap_amount,per_accepted_handoff,sourced_won_rate,expansion_rate,renewal_rate,manager_override_rate,clawback_days,updated_at
+PA,AE plan,AE,month,5000,1000,,0.1,,,,,,,90,2024-01-01
+PS,SDR plan,SDR,month,3000,500,,,,50,0.01,,,,90,2024-01-01
+PM,AM plan,AM,month,4000,800,,,,,,0.05,,,90,2024-01-01
+""",
+    "comp_plan_tiers": """
+plan_id,from_attainment,rate_multiplier,updated_at
+PA,0,1,2024-01-01
+PA,1.0,2,2024-01-01
+""",
+    "comp_plan_assignments": """
+assignment_id,user_id,plan_id,start_date,end_date,updated_at
+CA1,U1,PS,2024-01-01,,2024-01-01
+CA2,U2,PA,2024-01-01,,2024-01-01
+CA3,U3,PM,2024-01-01,,2024-01-01
+CA4,U4,PS,2024-06-01,2025-02-09,2024-06-01
+CA5,U4,PA,2025-02-10,,2025-02-09
+""",
     "contests": """
 contest_id,contest_name,metric,scope,scope_value,start_date,end_date,updated_at
 K1,Call Blitz,calls,role,SDR,2025-01-01,2025-01-31,2024-12-20

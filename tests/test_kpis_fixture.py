@@ -145,7 +145,9 @@ def test_company_kpis(warehouse):
     assert jan["calls_per_rep"] == 1.5
     assert jan["calls_per_opportunity"] == 0.5
     assert jan["customers"] == 1 and jan["new_customers"] == 1  # A4 through O5
-    assert jan["sales_and_marketing_cost"] == 4000 and jan["cac"] == 4000
+    # sales 3000 + marketing 1000, plus January's commission: 50 for U1's accepted H2
+    assert jan["commission_expense"] == 50 and jan["includes_commission_expense"]
+    assert jan["sales_and_marketing_cost"] == 4050 and jan["cac"] == 4050
     # February: O1 10000 + O3 2000 won
     assert feb["revenue"] == 12000
     assert feb["win_rate"] == 1
@@ -158,9 +160,11 @@ def test_company_kpis(warehouse):
     assert feb["calls_per_opportunity"] == 1  # 2 calls on O1, none on O3
     assert feb["customers"] == 1 and feb["avg_basket_per_customer"] == 12000
     assert feb["new_customers"] == 1  # A1 (O3 is an upsell, never a new customer)
-    # sales 3000 + marketing 500 EUR at the month-end rate 1.25; tools excluded
-    assert feb["sales_and_marketing_cost"] == pytest.approx(3625)
-    assert feb["cac"] == pytest.approx(3625)
+    # sales 3000 + marketing 500 EUR at the month-end rate 1.25 (tools excluded) = 3625,
+    # plus February's commission 1450 (test_compensation_statements_and_expense)
+    assert feb["commission_expense"] == 1450
+    assert feb["sales_and_marketing_cost"] == pytest.approx(5075)
+    assert feb["cac"] == pytest.approx(5075)
 
 
 def test_team_lead_source_and_rejection_marts(warehouse):
@@ -202,7 +206,7 @@ def test_money_is_an_exact_decimal_with_cents(warehouse):
     assert types["kpi_company_monthly.cac"] == "DECIMAL(38,2)"
     assert types["kpi_quota_attainment.quota"] == "DECIMAL(38,2)"
     # February: 3000 + 500 EUR x 1.25 for one new customer (A1), to the cent
-    assert cac == [(Decimal("3625.00"),)]
+    assert cac == [(Decimal("5075.00"),)]
 
 
 def test_marts_carry_no_personal_data(warehouse):
@@ -412,3 +416,67 @@ def test_pipeline_review(warehouse):
         )
         # no forecast_submissions delivered: no calls to compare
         assert con.execute("select count(*) from marts.kpi_forecast_submissions").fetchone()[0] == 0
+
+
+def test_compensation_statements_and_expense(warehouse):
+    """The hand fixture's plans worked by hand. U2 (plan PA, 10 %, doubled above 100 %)
+    wins O1 for 10000 on 14 Feb against a February quota of 8000: 8000 x 10 % = 800 and
+    the 2000 above it at 20 % = 400. O5 (January) has no amount: nothing to pay on. U1
+    (PS) earns 50 for H2 in January and 1 % of O1, which H2 sourced, in February. U4 is an
+    SDR until 9 Feb: H4, accepted on 2 Feb, pays 50 under PS; from 10 Feb U4 is on PA.
+    U3 (PM) earns 5 % of the upsell O3 (2000). U5 is credited overrides but has no plan."""
+    lines = rows(
+        warehouse,
+        """select user_id, coalesce(handoff_id, opportunity_id)
+            || coalesce(' at ' || cast(tier_from_attainment as varchar), '') as item,
+            * from marts.fct_commission_lines""",
+    )
+    assert set(lines) == {
+        ("U2", "O1 at 0.0"), ("U2", "O1 at 1.0"), ("U1", "H2"), ("U1", "O1"),
+        ("U4", "H4"), ("U3", "O3"),
+    }  # fmt: skip
+    below, above = lines[("U2", "O1 at 0.0")], lines[("U2", "O1 at 1.0")]
+    assert (below["credited_amount"], below["rate"], below["earned"]) == (8000, 0.1, 800)
+    assert (above["credited_amount"], above["rate"], above["earned"]) == (2000, 0.2, 400)
+    assert (below["attainment_from"], below["attainment_to"], above["attainment_to"]) == (
+        0,
+        1,
+        1.25,
+    )
+    assert str(lines[("U1", "H2")]["statement_month"]) == JAN
+    assert lines[("U1", "O1")]["component"] == "sourced_won"
+    assert lines[("U1", "O1")]["earned"] == 100
+    assert (lines[("U4", "H4")]["plan_id"], lines[("U4", "H4")]["earned"]) == ("PS", 50)
+    assert (lines[("U3", "O3")]["component"], lines[("U3", "O3")]["earned"]) == (
+        "expansion",
+        100,
+    )
+    credits = rows(
+        warehouse, "select credit_id, credited_user_id from marts.fct_commission_credits"
+    )
+    # an override for the team's manager on each won deal but the manager's own, unpaid
+    # without a plan
+    assert ("manager_override:O1:2025-02-14", "U5") in credits
+    assert ("manager_override:O3:2025-02-20", "U5") in credits
+
+    pay = rows(warehouse, "select user_id, month, * from marts.kpi_compensation_monthly")
+    assert pay[("U2", FEB)]["compensation"] == 5000 + 1200
+    # variable pay to date 0 + 1200 against on-target 1000 + 1000
+    assert pay[("U2", FEB)]["ote_attainment"] == pytest.approx(0.6)
+    # U4 in February: 9 of 28 days on PS (base 3000), 19 on PA (base 5000)
+    assert float(pay[("U4", FEB)]["base_pay"]) == pytest.approx(
+        round((3000 * 9 + 5000 * 19) / 28, 2)
+    )
+    expense = rows(
+        warehouse,
+        "select scope_id, month, * from marts.kpi_commission_expense where scope = 'company'",
+    )
+    assert expense[("company", JAN)]["commission_expense"] == 50
+    # 1200 (U2) + 100 + 50 (U1, U4) + 100 (U3)
+    assert expense[("company", FEB)]["commission_expense"] == 1450
+    team = rows(
+        warehouse,
+        "select scope_id, month, * from marts.kpi_commission_expense where scope = 'team'",
+    )
+    assert team[("T2", FEB)]["commission_expense"] == 50  # U4's handoff; T1 the rest
+    assert team[("T1", FEB)]["commission_expense"] == 1400

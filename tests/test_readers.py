@@ -101,7 +101,7 @@ def test_every_mart_is_exported_as_parquet(published):
     assert set(ALL_KPI_MARTS) <= set(files)
     company = pq.read_table(files["kpi_company_monthly"]).to_pylist()
     feb = next(r for r in company if str(r["month"]) == FEB)
-    assert (feb["revenue"], feb["cac"]) == (12000, pytest.approx(3625))
+    assert (feb["revenue"], feb["cac"]) == (12000, pytest.approx(5075))
 
 
 # --- MetricFlow ----------------------------------------------------------------------
@@ -125,12 +125,13 @@ def test_metricflow_metrics_equal_the_marts(published):
     )
     assert len(rows) == 1
     got = {m: number(rows[0][m]) for m in company}
-    # Feb: revenue 12000 (O1 10000 + O3 2000), 2 won of 2 closed, cost 3625 over 1 new
+    # Feb: revenue 12000 (O1 10000 + O3 2000), 2 won of 2 closed, cost 3625 and
+    # commissions 1450 over 1 new
     # customer, 12000 / 3 quota-carrying reps, 3 calls / 4 active reps, O3 won of O2, O3
     assert got == {
         "revenue": 12000,
         "company_win_rate": 1,
-        "cac": pytest.approx(3625),
+        "cac": pytest.approx(5075),
         "revenue_per_rep": 4000,
         "calls_per_rep": 0.75,
         "opportunity_conversion_rate": 0.5,
@@ -256,19 +257,20 @@ def test_dashboard_and_tv_board_render_the_fixture_month(published, tmp_path):
         "revenue": "12,000 USD",
         "win_rate": "100.0%",  # O1 and O3 won, nothing lost
         "new_customers": "1",  # A1
-        "cac": "3,625 USD",  # (3000 + 500) EUR x 1.25
+        "cac": "5,075 USD",  # 3000 + 500 EUR x 1.25 + commissions 1450
         "revenue_per_rep": "4,000 USD",  # 12000 / U2, U3, U4
         "calls_per_rep": "0.75",  # C5, C6, C8 over U1-U4
     }
     # against January: revenue was unknown (O5, the only win, has no amount); win rate
-    # 1 won (O5) of 2 closed (O4 lost) = 50 %; new customers 1 (A4); CAC (3000 + 1000) / 1
-    # = 4000 -> 3625 is 9.4 % lower; calls per rep 6 (C1-C4, C7, C9) / 4 = 1.5 -> 0.75
+    # 1 won (O5) of 2 closed (O4 lost) = 50 %; new customers 1 (A4); CAC (3000 + 1000 +
+    # commission 50) / 1 = 4050 -> 5075 is 25.3 % higher; calls per rep 6 (C1-C4, C7, C9)
+    # / 4 = 1.5 -> 0.75
     notes = dict(re.findall(r'id="tile-(\w+)-0">([^<]*)<', dom))
     assert notes == {
         "revenue": "last month unknown",
         "win_rate": "▲ 50.0 pts vs last month",
         "new_customers": "= 0.0% vs last month",
-        "cac": "▼ 9.4% vs last month",
+        "cac": "▲ 25.3% vs last month",
         "revenue_per_rep": "last month unknown",
         "calls_per_rep": "▼ 50.0% vs last month",
     }
