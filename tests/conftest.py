@@ -37,6 +37,9 @@ PERFORMANCE_MARTS = (
     "kpi_stage_conversion",
     "kpi_stage_velocity",
     "kpi_stage_losses",
+    "kpi_commission_statement",
+    "kpi_compensation_monthly",
+    "kpi_commission_expense",
 )
 ALL_KPI_MARTS = KPI_MARTS + PERFORMANCE_MARTS
 

@@ -472,3 +472,49 @@ def test_the_dashboard_fits_a_laptop_width(published, tmp_path):
     assert all(b["bottom"] <= seen["height"] for b in tiles)  # the headline is on screen
     charts = [b for b in seen["shown"] if "js-plotly-plot" in b["cls"]]
     assert charts and all(b["right"] <= seen["width"] for b in charts)
+
+
+def test_a_rep_s_commission_statement_prints_line_by_line(published, capsys, monkeypatch):
+    from salesperf_cli import main
+
+    monkeypatch.setenv("SALESPERF_WAREHOUSE", str(published.warehouse))
+    assert main(["kpis", "--statement", "Alex AE", "--period", "2025-02"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Commission statement for Alex AE (U2), February 2025")
+    # O1 (10000, 14 Feb) against a quota of 8000: 8000 at 10 %, the 2000 above at 20 %
+    assert re.search(
+        r"^1\s+earned\s+bookings\s+O1\s+2025-02-14\s+8,000\s+0%-100%\s+0%\s+10.00%\s+800\s+0\s+0\s+800$",
+        out,
+        re.M,
+    )
+    assert re.search(
+        r"^2\s+earned\s+bookings\s+O1\s+2025-02-14\s+2,000\s+100%-125%\s+100%\s+20.00%\s+400\s",
+        out,
+        re.M,
+    )
+    assert "Pay: base 5,000 + variable 1,200 (earned 1,200, cap 0, clawback 0) = 6,200" in out
+    # (0 + 1200) / (1000 + 1000)
+    assert "OTE attainment year to date 60.0%" in out
+    # U4's February: the handoff H4 (which led to O2) under the SDR plan, 9 of 28 days of
+    # base 3000 on it and 19 of 5000 on the AE plan from 10 Feb: 4357.14
+    assert main(["kpis", "--statement", "U4", "--period", "2025-02"]) == 0
+    promoted = capsys.readouterr().out
+    assert re.search(
+        r"^1\s+earned\s+accepted_handoffs\s+H4\s+2025-02-02\s+1\s.*50 each\s+50\s", promoted, re.M
+    )
+    assert "Pay: base 4,357 + variable 50" in promoted
+    assert main(["kpis", "--statement", "Pod A", "--period", "2025-02"]) == 2
+    assert "--statement is a rep's" in capsys.readouterr().err
+    assert main(["kpis", "--statement", "U2", "--period", "2025-13"]) == 2
+    assert "--period YYYY-MM" in capsys.readouterr().err
+
+
+def test_compensation_metrics_add_up_to_the_commission_expense(published):
+    rows = query(published, ["variable_pay", "base_pay", "compensation"])
+    by_month = {r["metric_time__month"][:10]: r for r in rows}
+    # January: 50 for H2; February: 1200 + 100 + 50 + 100 (test_kpis_fixture)
+    assert number(by_month[JAN]["variable_pay"]) == 50
+    assert number(by_month[FEB]["variable_pay"]) == 1450
+    # January's base: U1 3000 + U2 5000 + U3 4000 + U4 3000
+    assert number(by_month[JAN]["base_pay"]) == 15000
+    assert number(by_month[JAN]["compensation"]) == 15050

@@ -149,6 +149,7 @@ def test_any_subset_runs_end_to_end_and_says_what_is_unknown(
         "costs": "sales_and_marketing_cost",
         "activities": "calls_per_rep",
         "leads": "lead_to_opportunity_rate",
+        "comp_plans": "commission_expense",
     }
     for entity, column in unknown.items():
         values = company(settings, column)
@@ -169,6 +170,11 @@ def test_any_subset_runs_end_to_end_and_says_what_is_unknown(
     assert main(["kpis", "--leaderboard", "bookings_amount", "--role", "AE"]) == 0
     assert main(["kpis", "--scorecard", "U000001"]) == 0
     assert main(["report", "--out", str(tmp_path / "report")]) == 0
+    # a statement needs plans: without them, one clear line and exit 2
+    statement = main(["kpis", "--statement", "U000001", "--period", "2025-01"])
+    assert statement == (0 if "comp_plans" in entities else 2)
+    if statement:
+        assert "no comp plans were delivered" in capsys.readouterr().err
     capsys.readouterr()
 
 

@@ -36,7 +36,7 @@ def _attainment(start: float | None, end: float | None) -> str:
 
 def _lines(con: duckdb.DuckDBPyConnection, user_id: str, month: date) -> list[str]:
     rows = con.execute(
-        """select line_number, line_type, component, coalesce(opportunity_id, handoff_id),
+        """select line_number, line_type, component, coalesce(handoff_id, opportunity_id),
             credit_date, undone_reason, credited_amount, attainment_from, attainment_to,
             tier_from_attainment, rate, earned, cap_adjustment, clawback, net_amount
         from marts.fct_commission_lines
