@@ -281,8 +281,14 @@ def test_dashboard_and_tv_board_render_the_fixture_month(published, tmp_path):
     assert table(dom, "leaderboard-ae")[1] == ["1", "Alex AE", "10,000"]
     # every chart was drawn by the library (a Plotly SVG per chart div)
     # 3 trends, 1 pace (only the AE has a current monthly goal), 2 quota, 3 boards,
-    # 1 finished contest, 2 lead-source and 2 AM charts, 4 pipeline charts: all drawn
-    assert charts_drawn(dom) == 18
+    # 1 finished contest, 2 lead-source and 2 AM charts, 4 pipeline charts, 2 pay charts:
+    # all drawn
+    assert charts_drawn(dom) == 20
+    # February's pay, best OTE attainment (year to date) first: U2 1200 of 2000, U1 150
+    # of 1000, U3 100 of 1600, U4 50 of 1339.29
+    pay = table(dom, "pay-of-month")
+    assert [r[0] for r in pay[1:]] == ["Alex AE", "Sam SDR", "Mia AM", "Pat Promoted"]
+    assert pay[1] == ["Alex AE", "5,000", "1,200", "6,200", "60.0%"]
     # the pipeline section: O2 has no stage history, so no deal is judged stalled
     assert table(dom, "stalled-deals") == [
         ["deal", "owner", "stage", "days in stage", "stage p75", "amount", "close date"]

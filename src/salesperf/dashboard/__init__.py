@@ -63,6 +63,7 @@ def write_dashboard(settings: Settings, out: Path | None = None) -> Dashboard:
                 ("Lead-source quality", sections.lead_sources(con)),
                 ("Account managers: book growth", sections.am_books(con)),
                 ("Pipeline and forecast", sections.pipeline(con, as_of, names)),
+                ("Compensation", sections.compensation(con, month, names)),
             ]
         )
         tv = sections.tv(con, as_of, names)

@@ -230,3 +230,23 @@ def stage_funnel(rows: list[dict]) -> go.Figure:
         yaxis_tickformat=".0%",
     )
     return fig
+
+
+def pay_by_month(rows: list[dict]) -> go.Figure:
+    """Base pay and commission expense stacked per month: what the plans cost."""
+    months = [r["month"] for r in rows]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=months, y=[r["base_pay"] for r in rows], name="base pay"))
+    fig.add_trace(
+        go.Bar(x=months, y=[r["commission_expense"] for r in rows], name="commission expense")
+    )
+    fig.update_layout(barmode="stack", title="Pay under the plans, by month")
+    return months_axis(fig, months)
+
+
+def ote_attainment(reps: list[str], values: list) -> go.Figure:
+    fig = ranked_bars(reps, [None if v is None else float(v) for v in values])
+    fig.update_xaxes(tickformat=".0%")
+    fig.add_vline(x=1.0, line_dash="dot")
+    fig.update_layout(title="On-target earnings attainment, year to date")
+    return fig

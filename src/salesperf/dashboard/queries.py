@@ -259,3 +259,36 @@ def stalled(con: duckdb.DuckDBPyConnection, limit: int) -> Rows:
         limit ?""",
         [limit],
     )
+
+
+def comp_plans_delivered(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "select coalesce(bool_or(are_comp_plans_delivered), false) "
+            "from marts.kpi_commission_expense"
+        ).fetchone()[0]
+    )
+
+
+def pay_by_month(con: duckdb.DuckDBPyConnection) -> Rows:
+    """The company's base pay and commission expense per month."""
+    return rows(
+        con,
+        """select month, base_pay, commission_expense
+        from marts.kpi_commission_expense
+        where scope = 'company'
+        order by month""",
+    )
+
+
+def pay_of_month(con: duckdb.DuckDBPyConnection, month: date) -> Rows:
+    """Each rep's pay in the month, the best OTE attainment first."""
+    return rows(
+        con,
+        """select user_id, base_pay, commission_earned, cap_adjustment, clawback,
+            variable_pay, compensation, ote_attainment
+        from marts.kpi_compensation_monthly
+        where month = ?
+        order by ote_attainment desc nulls last, user_id""",
+        [month],
+    )

@@ -204,6 +204,39 @@ def pipeline(con: duckdb.DuckDBPyConnection, as_of: date, names: dict[str, str])
     )
 
 
+def compensation(con: duckdb.DuckDBPyConnection, month: date, names: dict[str, str]) -> str:
+    """What the plans cost month by month, and each rep's pay in the latest complete month
+    against target: the statement lines behind it are `salesperf kpis --statement`."""
+    if not queries.comp_plans_delivered(con):
+        return '<p class="note">No comp plans delivered: pay and commissions are unknown.</p>'
+    pay = queries.pay_of_month(con, month)
+    reps = [names.get(r["user_id"], r["user_id"]) for r in pay]
+    table = pages.table(
+        # variable = earned + cap adjustment - clawback: the statement has the three
+        ["rep", "base", "variable", "pay", "OTE to date"],
+        [
+            [
+                rep,
+                fmt(r["base_pay"], "money"),
+                fmt(r["variable_pay"], "money"),
+                fmt(r["compensation"], "money"),
+                fmt(r["ote_attainment"], "pct"),
+            ]
+            for rep, r in zip(reps, pay, strict=True)
+        ],
+        "pay-of-month",
+    )
+    return pages.grid(
+        [
+            figures.chart(figures.pay_by_month(queries.pay_by_month(con)), "chart-pay"),
+            figures.chart(
+                figures.ote_attainment(reps, [r["ote_attainment"] for r in pay]), "chart-ote"
+            ),
+            f'<div class="panel"><h3>Pay, {month:%B %Y}</h3>{table}</div>',
+        ]
+    )
+
+
 def tv(con: duckdb.DuckDBPyConnection, as_of: date, names: dict[str, str]) -> str:
     """The current month's boards, one role at a time, for an office TV."""
     month = as_of.replace(day=1)
