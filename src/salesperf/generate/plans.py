@@ -130,21 +130,23 @@ def _fx_rates(cfg: GeneratorConfig, rng: np.random.Generator, sink: Sink) -> Non
     sink.append("fx_rates", pd.concat(frames, ignore_index=True))
 
 
-# one plan per role; money per plan period (the AE plan is quarterly)
+# one plan per role; money per plan period (the AE plan is quarterly). On-target variable
+# pay is what each plan pays at 100 % of a typical month: the AE's 300,000 quarterly quota
+# earns 150,000 x 5 % + 150,000 x 10 % = 22,500 through the tiers below
 _PLANS = pd.DataFrame(
     [
         {"plan_id": "P-SDR", "plan_name": "SDR plan", "role": "SDR", "period_grain": "month",
-         "base_salary": 6_500, "target_variable": 2_500,
-         "per_accepted_handoff": 150, "sourced_won_rate": 0.01},
+         "base_salary": 6_500, "target_variable": 3_000,
+         "per_accepted_handoff": 50, "sourced_won_rate": 0.005},
         {"plan_id": "P-AE", "plan_name": "AE plan", "role": "AE", "period_grain": "quarter",
-         "base_salary": 33_000, "target_variable": 30_000,
+         "base_salary": 33_000, "target_variable": 22_500,
          "commission_rate": 0.10, "cap_amount": 75_000},
         {"plan_id": "P-AM", "plan_name": "AM plan", "role": "AM", "period_grain": "month",
-         "base_salary": 9_500, "target_variable": 3_000,
-         "expansion_rate": 0.08, "renewal_rate": 0.03},
+         "base_salary": 9_500, "target_variable": 5_000,
+         "expansion_rate": 0.03, "renewal_rate": 0.01},
         {"plan_id": "P-MGR", "plan_name": "Manager plan", "role": "MANAGER",
          "period_grain": "month", "base_salary": 14_000, "target_variable": 4_000,
-         "manager_override_rate": 0.01},
+         "manager_override_rate": 0.003},
     ]
 )  # fmt: skip
 # the AE plan decelerates below half the quota and accelerates above it
