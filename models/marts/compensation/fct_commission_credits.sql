@@ -109,8 +109,12 @@ credits as (
 
 final as (
     select
+        -- a deal won, reopened and won again on the same close date is two credits
         credits.credit_type || ':' || credits.opportunity_id || ':'
-        || cast(credits.close_date as {{ dbt.type_string() }}) as credit_id,
+        || cast(credits.close_date as {{ dbt.type_string() }})
+        || coalesce(
+            ':reversed ' || cast(credits.reversed_on as {{ dbt.type_string() }}), ''
+        ) as credit_id,
         credits.credit_type,
         credits.credited_user_id,
         credits.opportunity_id,
