@@ -450,6 +450,9 @@ select
     customers,
     revenue / nullif(customers, 0) as avg_basket_per_customer,
     new_customers,
+    -- the benchmark delivers no compensation plans: no commission expense to add
+    null::decimal(18, 2) as commission_expense,
+    false as includes_commission_expense,
     sales_and_marketing_cost::double as sales_and_marketing_cost,
     sales_and_marketing_cost / nullif(new_customers, 0) as cac
 from joined;

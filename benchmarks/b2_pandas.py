@@ -374,6 +374,9 @@ def compute(landing: Path, seeds: Path, ruleset: str) -> dict[str, pd.DataFrame]
                 "customers": c["customers"],
                 "avg_basket_per_customer": ratio(c["revenue"], c["customers"]),
                 "new_customers": c["new_customers"],
+                # the benchmark delivers no compensation plans: no commission expense
+                "commission_expense": None,
+                "includes_commission_expense": False,
                 "sales_and_marketing_cost": c["sales_and_marketing_cost"],
                 "cac": ratio(c["sales_and_marketing_cost"], c["new_customers"]),
             }
