@@ -147,31 +147,6 @@ bookings_by_tier as (
     where bookings_in_order.prorated_quota_amount > 0
 ),
 
-tiered_lines as (
-    select
-        credited_user_id as user_id,
-        assignment_id,
-        plan_id,
-        period_start,
-        component,
-        credit_id,
-        opportunity_id,
-        handoff_id,
-        credit_date,
-        credit_month,
-        undone_on,
-        undone_reason,
-        clawback_days,
-        cap_amount,
-        slice_to - slice_from as credited_amount,
-        tier_from_attainment,
-        rate * rate_multiplier as rate,
-        slice_from / prorated_quota_amount as attainment_from,
-        slice_to / prorated_quota_amount as attainment_to
-    from bookings_by_tier
-    where slice_to > slice_from
-),
-
 flat_credits as (
     -- every other component, and bookings when there is no quota to attain
     select
@@ -185,7 +160,22 @@ flat_credits as (
     where not coalesce(bookings_in_order.prorated_quota_amount > 0, false)
 ),
 
-flat_lines as (
+sliced as (
+    -- one shape for both: a flat line is a single slice at the plain rate
+    select bookings_by_tier.*
+    from bookings_by_tier
+    where bookings_by_tier.slice_to > bookings_by_tier.slice_from
+    union all
+    select
+        flat_credits.*,
+        cast(null as double) as tier_from_attainment,
+        1.0 as rate_multiplier,
+        cast(null as double) as slice_from,
+        cast(null as double) as slice_to
+    from flat_credits
+),
+
+line_amounts as (
     select
         credited_user_id as user_id,
         assignment_id,
@@ -201,24 +191,23 @@ flat_lines as (
         undone_reason,
         clawback_days,
         cap_amount,
-        case when component = 'accepted_handoffs' then 1 else credited_amount end
-            as credited_amount,
-        cast(null as double) as tier_from_attainment,
-        rate,
-        cast(null as double) as attainment_from,
-        cast(null as double) as attainment_to
-    from flat_credits
+        case
+            when component = 'accepted_handoffs' then 1
+            when slice_from is not null then slice_to - slice_from
+            else credited_amount
+        end as credited_amount,
+        tier_from_attainment,
+        rate * rate_multiplier as rate,
+        slice_from / prorated_quota_amount as attainment_from,
+        slice_to / prorated_quota_amount as attainment_to
+    from sliced
 ),
 
 earned_lines as (
     select
-        unioned.*,
-        unioned.credited_amount * unioned.rate as earned
-    from (
-        select * from tiered_lines
-        union all
-        select * from flat_lines
-    ) as unioned
+        line_amounts.*,
+        line_amounts.credited_amount * line_amounts.rate as earned
+    from line_amounts
 ),
 
 capped as (
