@@ -487,6 +487,8 @@ def test_a_rep_s_commission_statement_prints_line_by_line(published, capsys, mon
     assert main(["kpis", "--statement", "Alex AE", "--period", "2025-02"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Commission statement for Alex AE (U2), February 2025")
+    # the tier column names the threshold the tier starts at, not the rep's attainment
+    assert re.search(r"^#\s+line\s+component\s.*attainment\s+tier from\s+rate\s", out, re.M)
     # O1 (10000, 14 Feb) against a quota of 8000: 8000 at 10 %, the 2000 above at 20 %
     assert re.search(
         r"^1\s+earned\s+bookings\s+O1\s+2025-02-14\s+8,000\s+0%-100%\s+0%\s+10.00%\s+800\s+0\s+0\s+800$",

@@ -62,7 +62,7 @@ def _lines(con: duckdb.DuckDBPyConnection, user_id: str, month: date) -> list[st
         )  # fmt: skip
     headers = [
         "#", "line", "component", "deal / handoff", "credit date", "credited", "attainment",
-        "tier", "rate", "earned", "cap", "clawback", "net",
+        "tier from", "rate", "earned", "cap", "clawback", "net",
     ]  # fmt: skip
     return [table(headers, out)] if out else ["  no commission lines this month"]
 
@@ -84,7 +84,7 @@ def _by_component(con: duckdb.DuckDBPyConnection, user_id: str, month: date) -> 
         ]
         for r in rows
     ]  # fmt: skip
-    headers = ["component", "line", "tier", "rate", "lines", "credited", "earned", "cap",
+    headers = ["component", "line", "tier from", "rate", "lines", "credited", "earned", "cap",
                "clawback", "net"]  # fmt: skip
     return [table(headers, out)] if out else []
 
